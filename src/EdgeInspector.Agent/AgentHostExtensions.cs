@@ -1,0 +1,148 @@
+using System.Device.Gpio;
+using System.Device.Gpio.Drivers;
+using EdgeInspector.Acquisition;
+using EdgeInspector.Core;
+using EdgeInspector.Gpio;
+using EdgeInspector.Imaging;
+using EdgeInspector.Inference;
+using EdgeInspector.Messaging;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
+using Microsoft.Extensions.Options;
+
+namespace EdgeInspector.Agent;
+
+public static class AgentHostExtensions
+{
+    /// <summary>Version of the generated demo image set; bump when <see cref="SyntheticParts"/> changes.</summary>
+    private const string DemoImageSet = "parts-v1";
+
+    /// <summary>Wires the agent: options validated at start, camera, light, model loader, MQTT, pipeline.</summary>
+    public static IHostApplicationBuilder AddEdgeInspectorAgent(this IHostApplicationBuilder builder, string[] args)
+    {
+        var config = builder.Configuration;
+        config.AddEnvironmentVariables("EdgeInspector__");
+        if (config["ConfigFile"] is { Length: > 0 } file)
+        {
+            if (!File.Exists(file))
+            {
+                throw new FileNotFoundException($"Config file '{Path.GetFullPath(file)}' does not exist. Pass --config with the path of agent.json (see deploy/agent.sample.json).", file);
+            }
+
+            config.AddJsonFile(Path.GetFullPath(file), optional: false, reloadOnChange: false);
+            config.AddCommandLine(args);
+        }
+
+        bool demo = config.GetValue<bool>("Agent:Demo");
+        if (demo)
+        {
+            ApplyDemoDefaults(builder);
+        }
+
+        // Logs go to stderr so stdout carries only verdict lines; journald records both.
+        builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        builder.Services.Configure<SimpleConsoleFormatterOptions>(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "HH:mm:ss.fff ";
+        });
+        builder.Services.AddSystemd();
+        var services = builder.Services;
+        services.AddOptions<AgentOptions>().BindConfiguration(AgentOptions.Section).ValidateOnStart();
+        services.AddOptions<CameraOptions>().BindConfiguration(CameraOptions.Section).ValidateOnStart();
+        services.AddOptions<ModelOptions>().BindConfiguration(ModelOptions.Section).ValidateOnStart();
+        services.AddOptions<InferenceOptions>().BindConfiguration(InferenceOptions.Section).ValidateOnStart();
+        services.AddOptions<LightOptions>().BindConfiguration(LightOptions.Section).ValidateOnStart();
+        services.AddOptions<MqttOptions>().BindConfiguration(MqttOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<AgentOptions>, AgentOptionsValidator>();
+        services.AddSingleton<IValidateOptions<CameraOptions>, CameraOptionsValidator>();
+        services.AddSingleton<IValidateOptions<ModelOptions>, ModelOptionsValidator>();
+        services.AddSingleton<IValidateOptions<InferenceOptions>, InferenceOptionsValidator>();
+        services.AddSingleton<IValidateOptions<LightOptions>, LightOptionsValidator>();
+        services.AddSingleton<IValidateOptions<MqttOptions>, MqttOptionsValidator>();
+
+        services.AddSingleton(sp => new AgentTelemetry(sp.GetRequiredService<IOptions<AgentOptions>>().Value.DeviceId));
+        services.AddSingleton(new FramePool());
+        services.AddSingleton<ICamera>(CreateCamera);
+        services.AddSingleton(CreateLight);
+        services.AddSingleton(sp => new ModelLoader(sp.GetRequiredService<IOptions<InferenceOptions>>().Value, sp.GetRequiredService<ILogger<ModelLoader>>()));
+
+        // The publisher is registered before the pipeline so it stops after it and flushes the last verdicts.
+        services.AddSingleton<MqttPublisher>();
+        services.AddHostedService(sp => sp.GetRequiredService<MqttPublisher>());
+        services.AddSingleton<IVerdictSink>(sp => sp.GetRequiredService<MqttPublisher>());
+        if (demo || config.GetValue<bool>("Agent:ConsoleVerdicts"))
+        {
+            services.AddSingleton<IVerdictSink>(new ConsoleVerdictWriter(Console.Out));
+        }
+
+        services.AddSingleton<PipelineService>();
+        services.AddHostedService(sp => sp.GetRequiredService<PipelineService>());
+        return builder;
+    }
+
+    private static void ApplyDemoDefaults(IHostApplicationBuilder builder)
+    {
+        var config = builder.Configuration;
+        var defaults = new Dictionary<string, string?>();
+        if (string.IsNullOrEmpty(config["Camera:Replay:Path"]))
+        {
+            string images = Path.Combine(Path.GetTempPath(), "edge-inspector-demo", DemoImageSet);
+            if (!Directory.Exists(images))
+            {
+                string staging = images + ".tmp-" + Environment.ProcessId;
+                SyntheticParts.WriteSet(staging, count: 40, seed: 7);
+                try
+                {
+                    Directory.Move(staging, images);
+                }
+                catch (IOException) when (Directory.Exists(images))
+                {
+                    // Another demo generated the same deterministic set first.
+                    Directory.Delete(staging, recursive: true);
+                }
+            }
+
+            defaults["Camera:Replay:Path"] = images;
+        }
+
+        if (string.IsNullOrEmpty(config["Agent:DeviceId"]))
+        {
+            defaults["Agent:DeviceId"] = "demo";
+        }
+
+        defaults["Logging:LogLevel:Microsoft"] = config["Logging:LogLevel:Microsoft"] ?? "Warning";
+        config.AddInMemoryCollection(defaults.Where(d => d.Value is not null));
+    }
+
+    private static ICamera CreateCamera(IServiceProvider sp)
+    {
+        var options = sp.GetRequiredService<IOptions<CameraOptions>>().Value;
+        return options.Backend switch
+        {
+            CameraBackend.Replay when string.IsNullOrWhiteSpace(options.Replay.Path) =>
+                throw new OptionsValidationException(CameraOptions.Section, typeof(CameraOptions), ["Camera:Replay:Path is required for the replay camera: a folder of images or a video file (or run with --demo)."]),
+            CameraBackend.Replay => new ReplayCamera(options.Replay, sp.GetRequiredService<FramePool>()),
+            _ => throw new OptionsValidationException(CameraOptions.Section, typeof(CameraOptions), [$"Camera:Backend {options.Backend} is not supported."]),
+        };
+    }
+
+    private static LightStrobe CreateLight(IServiceProvider sp)
+    {
+        var options = sp.GetRequiredService<IOptions<LightOptions>>().Value;
+        if (options.Mode == LightMode.Off)
+        {
+            return new LightStrobe(options, null);
+        }
+
+        GpioDriver driver = options.Driver switch
+        {
+            GpioDriverKind.Libgpiod => new LibGpiodDriver(0),
+            _ => new RecordingGpioDriver(),
+        };
+        return new LightStrobe(options, new GpioController(driver));
+    }
+}

@@ -1,0 +1,85 @@
+using System.ComponentModel.DataAnnotations;
+using EdgeInspector.Acquisition;
+using Microsoft.Extensions.Options;
+
+namespace EdgeInspector.Agent;
+
+public sealed class AgentOptions
+{
+    public const string Section = "Agent";
+
+    /// <summary>Names the device in topics and verdicts; defaults to the host name.</summary>
+    [Required]
+    [RegularExpression("^[A-Za-z0-9_.-]+$", ErrorMessage = "Agent:DeviceId may hold letters, digits, '_', '.' and '-' only (it is an MQTT topic level).")]
+    public string DeviceId { get; set; } = Environment.MachineName.ToLowerInvariant();
+
+    /// <summary>Stop after this many parts (0 = run until stopped).</summary>
+    [Range(0, long.MaxValue)]
+    public long MaxFrames { get; set; }
+
+    /// <summary>Frames each stage may hold waiting for the next one; bounds memory and latency.</summary>
+    [Range(1, 64)]
+    public int StageCapacity { get; set; } = 4;
+
+    /// <summary>Demo mode: generated images, console lines per verdict.</summary>
+    public bool Demo { get; set; }
+
+    /// <summary>Print one line per verdict on stdout.</summary>
+    public bool ConsoleVerdicts { get; set; }
+
+    [ValidateObjectMembers]
+    public ThumbnailOptions Thumbnail { get; set; } = new();
+}
+
+public sealed class ThumbnailOptions
+{
+    [Range(64, 1920)]
+    public int Width { get; set; } = 320;
+
+    [Range(8 * 1024, 128 * 1024)]
+    public int MaxBytes { get; set; } = 128 * 1024;
+
+    [Range(10, 100)]
+    public int Quality { get; set; } = 80;
+}
+
+public sealed class CameraOptions
+{
+    public const string Section = "Camera";
+
+    public CameraBackend Backend { get; set; } = CameraBackend.Replay;
+
+    [ValidateObjectMembers]
+    public ReplayOptions Replay { get; set; } = new();
+}
+
+public enum CameraBackend
+{
+    Replay,
+}
+
+public sealed class ModelOptions
+{
+    public const string Section = "Model";
+
+    /// <summary>The model package folder (manifest.json + model.onnx).</summary>
+    [Required(ErrorMessage = "Model:Package is required: the folder of a model package (manifest.json + model.onnx), e.g. engines/texture-baseline.")]
+    public string Package { get; set; } = "";
+
+    /// <summary>Overrides the manifest's image threshold (raw score) on this line.</summary>
+    [Range(0.0, 1.0)]
+    public double? ImageThreshold { get; set; }
+
+    /// <summary>Overrides the manifest's pixel threshold for defect regions.</summary>
+    [Range(0.0, 1.0)]
+    public double? PixelThreshold { get; set; }
+}
+
+[OptionsValidator]
+public sealed partial class AgentOptionsValidator : IValidateOptions<AgentOptions>;
+
+[OptionsValidator]
+public sealed partial class CameraOptionsValidator : IValidateOptions<CameraOptions>;
+
+[OptionsValidator]
+public sealed partial class ModelOptionsValidator : IValidateOptions<ModelOptions>;

@@ -1,0 +1,114 @@
+using System.Buffers;
+using System.Diagnostics;
+using EdgeInspector.Core;
+
+namespace EdgeInspector.Agent;
+
+/// <summary>
+/// One part on its way through the pipeline. Its frame and tensors are pooled and go back when
+/// it has been published. An inspection with <see cref="Error"/> set passes the remaining
+/// stages untouched and is reported as an ERROR verdict.
+/// </summary>
+internal sealed class Inspection : IDisposable
+{
+    public Inspection(long seq, string id)
+    {
+        Seq = seq;
+        Id = id;
+        Ts = DateTimeOffset.UtcNow;
+        StartTicks = Stopwatch.GetTimestamp();
+    }
+
+    public long Seq { get; }
+
+    public string Id { get; }
+
+    public DateTimeOffset Ts { get; }
+
+    /// <summary>When capture began (the frame's, once it arrived); total latency counts from here.</summary>
+    public long StartTicks { get; private set; }
+
+    public Frame? Frame { get; private set; }
+
+    public void Attach(Frame frame)
+    {
+        Frame = frame;
+        StartTicks = frame.CaptureStartTicks;
+    }
+
+    public string? Error { get; set; }
+
+    public byte[]? Input { get; private set; }
+
+    public int InputWidth { get; private set; }
+
+    public int InputHeight { get; private set; }
+
+    public float[]? Map { get; private set; }
+
+    public float RawScore { get; set; }
+
+    public ModelIdentity? Model { get; set; }
+
+    public DecisionSettings? Decision { get; set; }
+
+    public IReadOnlyList<DefectRegion> Regions { get; set; } = [];
+
+    public byte[]? Thumbnail { get; set; }
+
+    public double AcquireMs { get; set; }
+
+    public double PreprocessMs { get; set; }
+
+    public double InferMs { get; set; }
+
+    public double PostMs { get; set; }
+
+    public byte[] RentInput(int width, int height)
+    {
+        ReturnInput();
+        InputWidth = width;
+        InputHeight = height;
+        Input = ArrayPool<byte>.Shared.Rent(width * height * 3);
+        return Input;
+    }
+
+    public float[] RentMap(int length)
+    {
+        if (Map is null || Map.Length < length)
+        {
+            if (Map is not null)
+            {
+                ArrayPool<float>.Shared.Return(Map);
+            }
+
+            Map = ArrayPool<float>.Shared.Rent(length);
+        }
+
+        return Map;
+    }
+
+    public void Fail(string reason) => Error ??= reason;
+
+    private void ReturnInput()
+    {
+        if (Input is not null)
+        {
+            ArrayPool<byte>.Shared.Return(Input);
+            Input = null;
+        }
+    }
+
+    public void Dispose()
+    {
+        ReturnInput();
+        if (Map is not null)
+        {
+            ArrayPool<float>.Shared.Return(Map);
+            Map = null;
+        }
+
+        Frame?.Dispose();
+        Frame = null;
+    }
+}

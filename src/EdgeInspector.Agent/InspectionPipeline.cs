@@ -1,0 +1,219 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+using EdgeInspector.Acquisition;
+using EdgeInspector.Core;
+using EdgeInspector.Gpio;
+using EdgeInspector.Imaging;
+using EdgeInspector.Inference;
+using Microsoft.Extensions.Logging;
+
+namespace EdgeInspector.Agent;
+
+/// <summary>
+/// acquire → preprocess → infer → decide → publish, each stage on its own task joined by
+/// bounded channels, so throughput is that of the slowest stage and a slow consumer pushes
+/// back instead of growing memory. Every acquired part leaves as exactly one verdict, in order.
+/// </summary>
+public sealed partial class InspectionPipeline
+{
+    private readonly ICamera _camera;
+    private readonly LightStrobe _light;
+    private readonly ModelSlot _models;
+    private readonly AgentOptions _options;
+    private readonly ModelOptions _modelOptions;
+    private readonly IReadOnlyList<IVerdictSink> _sinks;
+    private readonly AgentTelemetry _telemetry;
+    private readonly ILogger _logger;
+    private readonly string _idPrefix = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds().ToString("x", System.Globalization.CultureInfo.InvariantCulture);
+
+    public InspectionPipeline(ICamera camera, LightStrobe light, ModelSlot models, AgentOptions options, ModelOptions modelOptions, IReadOnlyList<IVerdictSink> sinks, AgentTelemetry telemetry, ILogger logger)
+    {
+        _camera = camera;
+        _light = light;
+        _models = models;
+        _options = options;
+        _modelOptions = modelOptions;
+        _sinks = sinks;
+        _telemetry = telemetry;
+        _logger = logger;
+    }
+
+    /// <summary>Per-stage latency, for the benchmark and status.</summary>
+    public StageLatencies Latencies { get; } = new();
+
+    /// <summary>
+    /// Runs until the source ends, <see cref="AgentOptions.MaxFrames"/> parts are done, or
+    /// <paramref name="stopAcquiring"/> fires; then drains what is in flight and returns.
+    /// <paramref name="abort"/> abandons in-flight parts.
+    /// </summary>
+    public async Task RunAsync(CancellationToken stopAcquiring, CancellationToken abort = default)
+    {
+        var acquired = NewChannel();
+        var preprocessed = NewChannel();
+        var inferred = NewChannel();
+        var decided = NewChannel();
+        Task[] stages =
+        [
+            Stage("acquire", () => AcquireAsync(acquired.Writer, stopAcquiring, abort), acquired.Writer),
+            Stage("preprocess", () => TransformAsync(acquired.Reader, preprocessed.Writer, new PreprocessStage(_models).Run, abort), preprocessed.Writer),
+            Stage("infer", () => TransformAsync(preprocessed.Reader, inferred.Writer, new InferStage(_models, _modelOptions).Run, abort), inferred.Writer),
+            Stage("decide", () => TransformAsync(inferred.Reader, decided.Writer, new DecideStage(_options.Thumbnail).Run, abort), decided.Writer),
+            Stage("publish", () => PublishAsync(decided.Reader, abort), null),
+        ];
+        await Task.WhenAll(stages).ConfigureAwait(false);
+    }
+
+    private Channel<Inspection> NewChannel() => Channel.CreateBounded<Inspection>(new BoundedChannelOptions(_options.StageCapacity)
+    {
+        SingleReader = true,
+        SingleWriter = true,
+        FullMode = BoundedChannelFullMode.Wait,
+    });
+
+    /// <summary>Runs a stage; when it ends for any reason its output closes so the next one drains and ends.</summary>
+    private async Task Stage(string name, Func<Task> body, ChannelWriter<Inspection>? output)
+    {
+        await Task.Yield();
+        try
+        {
+            await body().ConfigureAwait(false);
+            output?.TryComplete();
+        }
+        catch (OperationCanceledException e)
+        {
+            output?.TryComplete(e);
+            throw;
+        }
+        catch (Exception e)
+        {
+            LogStageFailed(_logger, name, e);
+            output?.TryComplete(e);
+            throw new PipelineFaultException($"The {name} stage failed: {e.Message}", e);
+        }
+    }
+
+    private async Task AcquireAsync(ChannelWriter<Inspection> output, CancellationToken stopAcquiring, CancellationToken abort)
+    {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(stopAcquiring, abort);
+        var token = linked.Token;
+        for (long seq = 1; _options.MaxFrames == 0 || seq <= _options.MaxFrames; seq++)
+        {
+            if (token.IsCancellationRequested)
+            {
+                break;
+            }
+
+            var inspection = new Inspection(seq, $"{_telemetry.DeviceId}-{_idPrefix}-{seq}");
+            try
+            {
+                var frame = await _light.BracketAsync(_camera.CaptureAsync, token).ConfigureAwait(false);
+                if (frame is null)
+                {
+                    inspection.Dispose();
+                    LogSourceEnded(_logger, seq - 1);
+                    break;
+                }
+
+                inspection.Attach(frame);
+                _telemetry.SetCamera(_camera.Backend, true, _camera.Dropped);
+            }
+            catch (OperationCanceledException) when (token.IsCancellationRequested)
+            {
+                inspection.Dispose();
+                break;
+            }
+            catch (CameraException e)
+            {
+                inspection.Fail($"camera: {e.Message}");
+                _telemetry.SetCamera(_camera.Backend, !e.Disconnected, _camera.Dropped);
+                _telemetry.ReportError(e.Message);
+            }
+
+            inspection.AcquireMs = Stopwatch.GetElapsedTime(inspection.StartTicks).TotalMilliseconds;
+            Latencies.Acquire.Record(inspection.AcquireMs);
+            await output.WriteAsync(inspection, abort).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task TransformAsync(ChannelReader<Inspection> input, ChannelWriter<Inspection> output, Action<Inspection> step, CancellationToken abort)
+    {
+        await foreach (var inspection in input.ReadAllAsync(abort).ConfigureAwait(false))
+        {
+            if (inspection.Error is null)
+            {
+                try
+                {
+                    step(inspection);
+                }
+                catch (Exception e) when (e is OpenCvSharp.OpenCVException or Microsoft.ML.OnnxRuntime.OnnxRuntimeException or InvalidOperationException or ArgumentException)
+                {
+                    // One bad frame (odd size, a failed run) is that part's ERROR verdict, not the line's end.
+                    inspection.Fail($"{e.GetType().Name}: {e.Message}");
+                }
+            }
+
+            await output.WriteAsync(inspection, abort).ConfigureAwait(false);
+        }
+    }
+
+    private async Task PublishAsync(ChannelReader<Inspection> input, CancellationToken abort)
+    {
+        await foreach (var inspection in input.ReadAllAsync(abort).ConfigureAwait(false))
+        {
+            using (inspection)
+            {
+                Latencies.Record(inspection);
+                var verdict = ToVerdict(inspection);
+                if (verdict.Kind == VerdictKind.Error)
+                {
+                    LogPartNotInspected(_logger, inspection.Seq, verdict.Error);
+                }
+
+                foreach (var sink in _sinks)
+                {
+                    sink.Publish(verdict, inspection.Thumbnail);
+                }
+
+                _telemetry.Record(verdict.Kind, verdict.TimingsMs.Total);
+            }
+        }
+    }
+
+    private Verdict ToVerdict(Inspection i)
+    {
+        var decision = i.Decision ?? _models.Current.Package.Manifest.Decision;
+        var kind = i.Error is not null ? VerdictKind.Error : i.RawScore >= decision.ImageThreshold ? VerdictKind.Ng : VerdictKind.Ok;
+        double total = Stopwatch.GetElapsedTime(i.StartTicks).TotalMilliseconds;
+        Latencies.Total.Record(total);
+        return new Verdict
+        {
+            Id = i.Id,
+            Seq = i.Seq,
+            Device = _telemetry.DeviceId,
+            Ts = i.Ts,
+            Kind = kind,
+            Score = kind == VerdictKind.Error ? 0 : Math.Round(decision.Normalize(i.RawScore), 4),
+            RawScore = Math.Round(i.RawScore, 5),
+            Threshold = decision.ImageThreshold,
+            Regions = i.Regions,
+            Model = i.Model ?? _models.Current.Package.Identity,
+            TimingsMs = new StageTimings(Round(i.AcquireMs), Round(i.PreprocessMs), Round(i.InferMs), Round(i.PostMs), Round(total)),
+            Image = new ImageSize(i.Frame?.Width ?? 0, i.Frame?.Height ?? 0),
+            Error = i.Error,
+        };
+    }
+
+    private static double Round(double ms) => Math.Round(ms, 3);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "Pipeline stage {Stage} failed")]
+    private static partial void LogStageFailed(ILogger logger, string stage, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Frame source ended after {Frames} frames")]
+    private static partial void LogSourceEnded(ILogger logger, long frames);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Part {Seq} not inspected: {Reason}")]
+    private static partial void LogPartNotInspected(ILogger logger, long seq, string? reason);
+}
+
+/// <summary>A pipeline stage failed as a whole (not one part): the agent exits non-zero and systemd restarts it.</summary>
+public sealed class PipelineFaultException(string message, Exception inner) : Exception(message, inner);

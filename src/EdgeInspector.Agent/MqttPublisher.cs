@@ -1,0 +1,199 @@
+using System.Text;
+using System.Text.Json;
+using EdgeInspector.Core;
+using EdgeInspector.Messaging;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using MQTTnet;
+
+namespace EdgeInspector.Agent;
+
+/// <summary>
+/// Publishes verdicts, thumbnails and the retained status over MQTT, starting the embedded
+/// broker when none is configured. Registered before the pipeline so it stops after it: the
+/// last verdicts are flushed, then status goes to offline.
+/// </summary>
+public sealed partial class MqttPublisher : IHostedService, IVerdictSink, IAsyncDisposable
+{
+    private readonly MqttOptions _options;
+    private readonly AgentTelemetry _telemetry;
+    private readonly ILogger<MqttPublisher> _logger;
+    private readonly ILoggerFactory _loggers;
+    private readonly Topics _topics;
+    private readonly CancellationTokenSource _stopping = new();
+    private EmbeddedBroker? _broker;
+    private MqttLink? _link;
+    private Task _running = Task.CompletedTask;
+    private int _statusDirty;
+
+    public MqttPublisher(IOptions<MqttOptions> options, IOptions<AgentOptions> agent, AgentTelemetry telemetry, ILoggerFactory loggers)
+    {
+        _options = options.Value;
+        _telemetry = telemetry;
+        _loggers = loggers;
+        _logger = loggers.CreateLogger<MqttPublisher>();
+        _topics = new Topics(_options.TopicRoot, agent.Value.DeviceId);
+    }
+
+    public Topics Topics => _topics;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        BrokerAddress address;
+        if (string.IsNullOrWhiteSpace(_options.Broker))
+        {
+            _broker = new EmbeddedBroker(_options.EmbeddedBroker, _loggers.CreateLogger<EmbeddedBroker>());
+            await _broker.StartAsync().ConfigureAwait(false);
+            address = new BrokerAddress(_options.EmbeddedBroker.BindAddress == "0.0.0.0" ? "127.0.0.1" : _options.EmbeddedBroker.BindAddress, _options.EmbeddedBroker.Port, false);
+        }
+        else
+        {
+            address = BrokerAddress.Parse(_options.Broker);
+        }
+
+        _link = new MqttLink(_options, address, _options.ClientId ?? $"edge-inspector-{_telemetry.DeviceId}", _topics.Status, () => ContractJson.Serialize(_telemetry.Snapshot(AgentState.Offline)), _loggers.CreateLogger<MqttLink>())
+        {
+            Connected = PublishStatusAsync,
+            MessageReceived = OnCommandAsync,
+        };
+        _link.Subscribe(_topics.CommandFilter);
+        _telemetry.Changed += () => Interlocked.Exchange(ref _statusDirty, 1);
+        _running = Task.WhenAll(_link.RunAsync(_stopping.Token), StatusLoopAsync(_stopping.Token));
+        LogPublishing(_logger, address.ToString(), _topics.Device);
+    }
+
+    public void Publish(Verdict verdict, byte[]? thumbnail)
+    {
+        var link = _link ?? throw new InvalidOperationException("MQTT publisher not started.");
+        link.Enqueue(new OutgoingMessage(_topics.Verdict, ContractJson.Serialize(verdict), ContentType: "application/json", VerdictId: verdict.Id));
+        if (thumbnail is not null)
+        {
+            link.Enqueue(new OutgoingMessage(_topics.Thumbnail, thumbnail, ContentType: "image/jpeg", VerdictId: verdict.Id));
+        }
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_link is null)
+        {
+            return;
+        }
+
+        _telemetry.SetState(AgentState.Stopping);
+        await TryPublishStatusAsync(AgentState.Stopping, cancellationToken).ConfigureAwait(false);
+        await _link.FlushAsync(TimeSpan.FromSeconds(5), cancellationToken).ConfigureAwait(false);
+        await TryPublishStatusAsync(AgentState.Offline, cancellationToken).ConfigureAwait(false);
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        await _running.ConfigureAwait(false);
+        try
+        {
+            await _link.DisconnectAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is MQTTnet.Exceptions.MqttCommunicationException or OperationCanceledException)
+        {
+            LogDisconnectFailed(_logger, e.Message);
+        }
+    }
+
+    private async Task StatusLoopAsync(CancellationToken cancellationToken)
+    {
+        var sinceFull = TimeSpan.Zero;
+        var tick = TimeSpan.FromMilliseconds(250);
+        using var timer = new PeriodicTimer(tick);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+            {
+                sinceFull += tick;
+                if (Interlocked.Exchange(ref _statusDirty, 0) == 1 || sinceFull >= _options.StatusInterval)
+                {
+                    sinceFull = TimeSpan.Zero;
+                    await TryPublishStatusAsync(null, cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private Task PublishStatusAsync(CancellationToken cancellationToken) => TryPublishStatusAsync(null, cancellationToken);
+
+    private async Task TryPublishStatusAsync(AgentState? state, CancellationToken cancellationToken)
+    {
+        if (_link is not { IsConnected: true })
+        {
+            return;
+        }
+
+        try
+        {
+            var payload = ContractJson.Serialize(_telemetry.Snapshot(state));
+            await _link.PublishNowAsync(new OutgoingMessage(_topics.Status, payload, Retain: true, ContentType: "application/json"), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is MQTTnet.Exceptions.MqttCommunicationException or OperationCanceledException or InvalidOperationException)
+        {
+            // Retained status is republished on the next connect; nothing is lost.
+            LogStatusNotPublished(_logger, e.Message);
+        }
+    }
+
+    /// <summary>Answers cmd/{name} requests on the MQTT 5 response topic with the correlation data.</summary>
+    private async Task OnCommandAsync(MqttApplicationMessageReceivedEventArgs e)
+    {
+        var message = e.ApplicationMessage;
+        if (!message.Topic.StartsWith(_topics.CommandPrefix, StringComparison.Ordinal) || _link is null)
+        {
+            return;
+        }
+
+        string name = message.Topic[_topics.CommandPrefix.Length..];
+        byte[] reply = name switch
+        {
+            "status" => ContractJson.Serialize(_telemetry.Snapshot()),
+            _ => JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string> { ["error"] = $"unknown command '{name}'; this agent answers: status" }),
+        };
+        if (string.IsNullOrEmpty(message.ResponseTopic))
+        {
+            LogCommandWithoutResponseTopic(_logger, name);
+            return;
+        }
+
+        var response = new MqttApplicationMessageBuilder()
+            .WithTopic(message.ResponseTopic)
+            .WithPayload(reply)
+            .WithContentType("application/json")
+            .WithCorrelationData(message.CorrelationData ?? [])
+            .Build();
+        await _link.PublishNowAsync(new OutgoingMessage(response.Topic, reply, ContentType: "application/json"), _stopping.Token).ConfigureAwait(false);
+        _ = Encoding.UTF8;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_link is not null)
+        {
+            await _link.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (_broker is not null)
+        {
+            await _broker.DisposeAsync().ConfigureAwait(false);
+        }
+
+        _stopping.Dispose();
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Publishing to {Broker} under {Root}")]
+    private static partial void LogPublishing(ILogger logger, string broker, string root);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Status not published now: {Reason}")]
+    private static partial void LogStatusNotPublished(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Disconnect from broker failed: {Reason}")]
+    private static partial void LogDisconnectFailed(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Command {Command} has no MQTT 5 response topic; ignored")]
+    private static partial void LogCommandWithoutResponseTopic(ILogger logger, string command);
+}

@@ -1,0 +1,61 @@
+using System.Text.Json.Serialization;
+
+namespace EdgeInspector.Core;
+
+/// <summary>The retained status JSON (contract: see docs/mqtt.md).</summary>
+public sealed record AgentStatus
+{
+    public required AgentState State { get; init; }
+
+    public required string Device { get; init; }
+
+    public required string AgentVersion { get; init; }
+
+    public required long UptimeS { get; init; }
+
+    public required ModelIdentity? Model { get; init; }
+
+    public required string ExecutionProvider { get; init; }
+
+    /// <summary>Why preferred execution providers were skipped (e.g. "TensorRT: not in this ONNX Runtime build").</summary>
+    public required IReadOnlyList<string> ExecutionProviderNotes { get; init; }
+
+    public required CameraStatus Camera { get; init; }
+
+    public required LightStatus Light { get; init; }
+
+    public required InspectionCounts Counters { get; init; }
+
+    public required double Fps { get; init; }
+
+    public required LatencySummary LatencyMs { get; init; }
+
+    public required string? LastError { get; init; }
+
+    public required DateTimeOffset Ts { get; init; }
+}
+
+[JsonConverter(typeof(JsonStringEnumConverter<AgentState>))]
+public enum AgentState
+{
+    [JsonStringEnumMemberName("starting")]
+    Starting,
+    [JsonStringEnumMemberName("running")]
+    Running,
+    [JsonStringEnumMemberName("degraded")]
+    Degraded,
+    [JsonStringEnumMemberName("updating")]
+    Updating,
+    [JsonStringEnumMemberName("stopping")]
+    Stopping,
+    [JsonStringEnumMemberName("offline")]
+    Offline,
+}
+
+public sealed record CameraStatus(string Backend, bool Connected, double Fps, long Dropped);
+
+public sealed record LightStatus(string Mode, long Strobes);
+
+public sealed record InspectionCounts(long Inspected, long Ok, long Ng, long Error);
+
+public sealed record LatencySummary(double P50, double P99);

@@ -1,0 +1,63 @@
+using System.Text.Json.Serialization;
+
+namespace EdgeInspector.Core;
+
+/// <summary>manifest.json of a model package (contract: docs/model-package.md).</summary>
+public sealed record ModelManifest
+{
+    public const int SupportedFormat = 1;
+
+    public int Format { get; set; }
+
+    public string Name { get; set; } = "";
+
+    public int Version { get; set; }
+
+    public string? CreatedUtc { get; set; }
+
+    public string? Description { get; set; }
+
+    public string Backbone { get; set; } = "";
+
+    public ModelInput Input { get; set; } = new();
+
+    public DecisionSettings Decision { get; set; } = new();
+
+    public Dictionary<string, double> Metrics { get; set; } = [];
+
+    public Dictionary<string, PackageFile> Files { get; set; } = [];
+}
+
+public sealed record ModelInput
+{
+    public int Width { get; set; }
+
+    public int Height { get; set; }
+
+    /// <summary>bilinear | bicubic | area: the interpolation the model was evaluated with.</summary>
+    public string Resize { get; set; } = "bilinear";
+}
+
+public sealed record DecisionSettings
+{
+    public double ImageThreshold { get; set; } = 0.5;
+
+    public double PixelThreshold { get; set; } = 0.5;
+
+    public double ScoreScale { get; set; } = 0.05;
+
+    public int MinRegionAreaPx { get; set; } = 16;
+
+    /// <summary>Maps a raw model score to [0,1] with the threshold at exactly 0.5.</summary>
+    public double Normalize(double rawScore) => 1.0 / (1.0 + Math.Exp(-(rawScore - ImageThreshold) / ScoreScale));
+}
+
+public sealed record PackageFile(string Sha256, long Bytes);
+
+// Settable, not init-only: the source generator passes default(T) for every init-only property the
+// JSON leaves out, which would erase the defaults above (a decision block without image_threshold
+// would read as threshold 0). RespectNullableAnnotations turns an explicit null for a non-nullable
+// member into a JsonException instead of a NullReferenceException later.
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, WriteIndented = true, ReadCommentHandling = System.Text.Json.JsonCommentHandling.Skip, RespectNullableAnnotations = true)]
+[JsonSerializable(typeof(ModelManifest))]
+public sealed partial class ManifestJson : JsonSerializerContext;

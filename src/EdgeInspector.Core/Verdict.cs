@@ -1,0 +1,56 @@
+using System.Text.Json.Serialization;
+
+namespace EdgeInspector.Core;
+
+/// <summary>The verdict JSON published per part (contract: see docs/mqtt.md).</summary>
+public sealed record Verdict
+{
+    public required string Id { get; init; }
+
+    public required long Seq { get; init; }
+
+    public required string Device { get; init; }
+
+    public required DateTimeOffset Ts { get; init; }
+
+    [JsonPropertyName("verdict")]
+    public required VerdictKind Kind { get; init; }
+
+    public required double Score { get; init; }
+
+    public required double RawScore { get; init; }
+
+    public required double Threshold { get; init; }
+
+    public required IReadOnlyList<DefectRegion> Regions { get; init; }
+
+    public required ModelIdentity? Model { get; init; }
+
+    public required StageTimings TimingsMs { get; init; }
+
+    public required ImageSize Image { get; init; }
+
+    /// <summary>Why the part could not be inspected; only on ERROR verdicts.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Error { get; init; }
+}
+
+[JsonConverter(typeof(JsonStringEnumConverter<VerdictKind>))]
+public enum VerdictKind
+{
+    [JsonStringEnumMemberName("OK")]
+    Ok,
+    [JsonStringEnumMemberName("NG")]
+    Ng,
+    [JsonStringEnumMemberName("ERROR")]
+    Error,
+}
+
+/// <summary>A connected defect area, in original image pixels.</summary>
+public sealed record DefectRegion(int X, int Y, int W, int H, int AreaPx, double Score);
+
+public sealed record ModelIdentity(string Name, int Version, string Sha256);
+
+public sealed record ImageSize(int Width, int Height);
+
+public sealed record StageTimings(double Acquire, double Preprocess, double Infer, double Post, double Total);

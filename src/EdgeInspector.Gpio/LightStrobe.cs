@@ -1,0 +1,83 @@
+using System.Device.Gpio;
+
+namespace EdgeInspector.Gpio;
+
+/// <summary>
+/// Switches the light on before a capture and off after it, with a hard on-time bound so a hung
+/// capture never leaves the light burning.
+/// </summary>
+public sealed class LightStrobe : IDisposable
+{
+    private readonly GpioController? _controller;
+    private readonly LightOptions _options;
+    private readonly int _line;
+    private readonly Timer? _guard;
+    private long _strobes;
+
+    public LightStrobe(LightOptions options, GpioController? controller)
+    {
+        _options = options;
+        if (options.Mode == LightMode.Off)
+        {
+            return;
+        }
+
+        _controller = controller ?? throw new ArgumentNullException(nameof(controller), "Light:Mode=Gpio needs a GPIO controller.");
+        _line = options.Driver == GpioDriverKind.Libgpiod ? OrinNanoHeader.LineOf(options.Pin) : options.Pin;
+        _controller.OpenPin(_line, PinMode.Output, OffLevel);
+        _guard = new Timer(_ => Write(OffLevel));
+    }
+
+    public string Mode => _options.Mode == LightMode.Off ? "off" : $"gpio:{_options.Pin}";
+
+    public long Strobes => Interlocked.Read(ref _strobes);
+
+    private PinValue OnLevel => _options.ActiveHigh ? PinValue.High : PinValue.Low;
+
+    private PinValue OffLevel => _options.ActiveHigh ? PinValue.Low : PinValue.High;
+
+    /// <summary>Runs <paramref name="capture"/> with the light on.</summary>
+    public async ValueTask<T> BracketAsync<T>(Func<CancellationToken, ValueTask<T>> capture, CancellationToken cancellationToken)
+    {
+        if (_controller is null)
+        {
+            return await capture(cancellationToken).ConfigureAwait(false);
+        }
+
+        Write(OnLevel);
+        _guard!.Change(_options.MaxOnTime, Timeout.InfiniteTimeSpan);
+        Interlocked.Increment(ref _strobes);
+        try
+        {
+            if (_options.LeadTime > TimeSpan.Zero)
+            {
+                await Task.Delay(_options.LeadTime, cancellationToken).ConfigureAwait(false);
+            }
+
+            return await capture(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _guard.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            Write(OffLevel);
+        }
+    }
+
+    private void Write(PinValue value)
+    {
+        lock (_options)
+        {
+            _controller?.Write(_line, value);
+        }
+    }
+
+    public void Dispose()
+    {
+        _guard?.Dispose();
+        if (_controller is not null)
+        {
+            Write(OffLevel);
+            _controller.ClosePin(_line);
+        }
+    }
+}

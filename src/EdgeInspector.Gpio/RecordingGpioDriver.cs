@@ -1,0 +1,113 @@
+using System.Collections.Concurrent;
+using System.Device.Gpio;
+using System.Diagnostics;
+
+namespace EdgeInspector.Gpio;
+
+/// <summary>An output edge as the recording driver saw it.</summary>
+public readonly record struct GpioEdge(int Pin, PinValue Value, long Timestamp)
+{
+    public TimeSpan At => Stopwatch.GetElapsedTime(0, Timestamp);
+}
+
+/// <summary>
+/// A GPIO driver with no hardware behind it: it records every write with a timestamp and lets a
+/// test (or the demo) drive input pins. It stands in for libgpiod where there is no header, so
+/// the light, trigger and reject logic above it runs unchanged.
+/// </summary>
+public sealed class RecordingGpioDriver : GpioDriver
+{
+    private readonly ConcurrentDictionary<int, PinMode> _modes = new();
+    private readonly ConcurrentDictionary<int, PinValue> _values = new();
+    private readonly ConcurrentDictionary<int, (PinEventTypes Types, PinChangeEventHandler Handler)> _callbacks = new();
+    private readonly ConcurrentQueue<GpioEdge> _edges = new();
+    private readonly int _pinCount;
+
+    public RecordingGpioDriver(int pinCount = 256) => _pinCount = pinCount;
+
+    public IReadOnlyCollection<GpioEdge> Edges => _edges;
+
+    protected override int PinCount => _pinCount;
+
+    /// <summary>Sets an input pin's level as a sensor would, firing registered callbacks on a change.</summary>
+    public void Drive(int pin, PinValue value)
+    {
+        var old = _values.GetValueOrDefault(pin, PinValue.Low);
+        _values[pin] = value;
+        if (old == value || !_callbacks.TryGetValue(pin, out var callback))
+        {
+            return;
+        }
+
+        var type = value == PinValue.High ? PinEventTypes.Rising : PinEventTypes.Falling;
+        if ((callback.Types & type) != 0)
+        {
+            callback.Handler(this, new PinValueChangedEventArgs(type, pin));
+        }
+    }
+
+    protected override void OpenPin(int pinNumber)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(pinNumber);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(pinNumber, _pinCount);
+        _modes.TryAdd(pinNumber, PinMode.Input);
+    }
+
+    protected override void ClosePin(int pinNumber)
+    {
+        _modes.TryRemove(pinNumber, out _);
+        _callbacks.TryRemove(pinNumber, out _);
+    }
+
+    protected override void SetPinMode(int pinNumber, PinMode mode) => _modes[pinNumber] = mode;
+
+    protected override PinMode GetPinMode(int pinNumber) => _modes.GetValueOrDefault(pinNumber, PinMode.Input);
+
+    protected override bool IsPinModeSupported(int pinNumber, PinMode mode) => true;
+
+    protected override PinValue Read(int pinNumber) => _values.GetValueOrDefault(pinNumber, PinValue.Low);
+
+    protected override void Write(int pinNumber, PinValue value)
+    {
+        if (GetPinMode(pinNumber) != PinMode.Output)
+        {
+            throw new InvalidOperationException($"Pin {pinNumber} is not an output.");
+        }
+
+        _values[pinNumber] = value;
+        _edges.Enqueue(new GpioEdge(pinNumber, value, Stopwatch.GetTimestamp()));
+    }
+
+    protected override WaitForEventResult WaitForEvent(int pinNumber, PinEventTypes eventTypes, CancellationToken cancellationToken)
+    {
+        var fired = new ManualResetEventSlim();
+        PinEventTypes seen = PinEventTypes.None;
+        void Handler(object sender, PinValueChangedEventArgs e)
+        {
+            seen = e.ChangeType;
+            fired.Set();
+        }
+
+        AddCallbackForPinValueChangedEvent(pinNumber, eventTypes, Handler);
+        try
+        {
+            fired.Wait(cancellationToken);
+            return new WaitForEventResult { EventTypes = seen, TimedOut = false };
+        }
+        catch (OperationCanceledException)
+        {
+            return new WaitForEventResult { EventTypes = PinEventTypes.None, TimedOut = true };
+        }
+        finally
+        {
+            RemoveCallbackForPinValueChangedEvent(pinNumber, Handler);
+            fired.Dispose();
+        }
+    }
+
+    protected override void AddCallbackForPinValueChangedEvent(int pinNumber, PinEventTypes eventTypes, PinChangeEventHandler callback) =>
+        _callbacks[pinNumber] = (eventTypes, callback);
+
+    protected override void RemoveCallbackForPinValueChangedEvent(int pinNumber, PinChangeEventHandler callback) =>
+        _callbacks.TryRemove(pinNumber, out _);
+}

@@ -1,0 +1,57 @@
+using EdgeInspector.Core;
+using Microsoft.Extensions.Logging;
+using Microsoft.ML.OnnxRuntime;
+
+namespace EdgeInspector.Inference;
+
+/// <summary>Verifies a model package and opens it on the best available execution provider.</summary>
+public sealed partial class ModelLoader(InferenceOptions options, ILogger<ModelLoader> logger)
+{
+    public ModelRunner Load(string packageDirectory)
+    {
+        var package = ModelPackage.Load(packageDirectory);
+        var identity = package.Identity;
+        using var sessionOptions = new SessionOptions
+        {
+            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+            IntraOpNumThreads = options.IntraOpThreads,
+            LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
+        };
+        var provider = new ExecutionProviderChain(options, logger).Configure(sessionOptions, identity.Sha256);
+        InferenceSession session;
+        try
+        {
+            session = new InferenceSession(package.ModelPath, sessionOptions);
+        }
+        catch (OnnxRuntimeException e)
+        {
+            throw new ModelPackageException($"'{package.ModelPath}' could not be loaded by ONNX Runtime: {e.Message}. Re-export the model (opset 17) with the trainer.", e);
+        }
+
+        ModelRunner? runner = null;
+        try
+        {
+            runner = new ModelRunner(package, session, provider);
+            // The first run allocates ORT's arenas (and on TensorRT builds the engine): do it now, not on a part.
+            runner.Run(new byte[runner.InputLength]);
+            LogModelLoaded(logger, identity.Name, identity.Version, provider.Active, package.Directory);
+            return runner;
+        }
+        catch
+        {
+            if (runner is null)
+            {
+                session.Dispose();
+            }
+            else
+            {
+                runner.Dispose();
+            }
+
+            throw;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Model {Name} v{Version} loaded on {Provider} from {Directory}")]
+    private static partial void LogModelLoaded(ILogger logger, string name, int version, ExecutionProviderKind provider, string directory);
+}

@@ -1,0 +1,51 @@
+using System.Net;
+using Microsoft.Extensions.Logging;
+using MQTTnet.Server;
+
+namespace EdgeInspector.Messaging;
+
+/// <summary>
+/// MQTTnet's in-process broker on loopback, so a bench agent works with no broker installed.
+/// The agent's own client still connects to it over TCP, exactly as to an external broker.
+/// </summary>
+public sealed partial class EmbeddedBroker(EmbeddedBrokerOptions options, ILogger logger) : IAsyncDisposable
+{
+    private MqttServer? _server;
+
+    public async Task StartAsync()
+    {
+        if (!IPAddress.TryParse(options.BindAddress, out var address))
+        {
+            throw new FormatException($"Mqtt:EmbeddedBroker:BindAddress '{options.BindAddress}' is not an IP address; use 127.0.0.1 (loopback) or 0.0.0.0 (all interfaces).");
+        }
+
+        var serverOptions = new MqttServerOptionsBuilder()
+            .WithDefaultEndpoint()
+            .WithDefaultEndpointBoundIPAddress(address)
+            .WithDefaultEndpointPort(options.Port)
+            .Build();
+        _server = new MqttServerFactory().CreateMqttServer(serverOptions);
+        try
+        {
+            await _server.StartAsync().ConfigureAwait(false);
+        }
+        catch (System.Net.Sockets.SocketException e)
+        {
+            throw new InvalidOperationException($"The embedded MQTT broker cannot listen on {options.BindAddress}:{options.Port} ({e.Message}). Pick a free port with --port, or stop what uses it.", e);
+        }
+
+        LogStarted(logger, options.BindAddress, options.Port);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_server is not null)
+        {
+            await _server.StopAsync(new MqttServerStopOptions()).ConfigureAwait(false);
+            _server.Dispose();
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Embedded MQTT broker listening on {Address}:{Port}")]
+    private static partial void LogStarted(ILogger logger, string address, int port);
+}
