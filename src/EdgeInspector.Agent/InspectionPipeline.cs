@@ -48,6 +48,9 @@ public sealed partial class InspectionPipeline
     /// </summary>
     public async Task RunAsync(CancellationToken stopAcquiring, CancellationToken abort = default)
     {
+        // Each stage already has its own thread; OpenCV's internal pool would only fight them and
+        // ONNX Runtime for the same cores.
+        OpenCvSharp.Cv2.SetNumThreads(1);
         var acquired = NewChannel();
         var preprocessed = NewChannel();
         var inferred = NewChannel();

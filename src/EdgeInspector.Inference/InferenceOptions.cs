@@ -20,6 +20,12 @@ public sealed class InferenceOptions
     [Range(0, 64)]
     public int IntraOpThreads { get; set; }
 
+    /// <summary>
+    /// Let ONNX Runtime's CPU threads spin between runs. Off by default: the other pipeline stages
+    /// share the same cores and a spinning pool starves them.
+    /// </summary>
+    public bool AllowSpinning { get; set; }
+
     [ValidateObjectMembers]
     public TensorRtOptions TensorRT { get; set; } = new();
 }

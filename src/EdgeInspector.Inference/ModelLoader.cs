@@ -17,6 +17,8 @@ public sealed partial class ModelLoader(InferenceOptions options, ILogger<ModelL
             IntraOpNumThreads = options.IntraOpThreads,
             LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
         };
+        sessionOptions.AddSessionConfigEntry("session.intra_op.allow_spinning", options.AllowSpinning ? "1" : "0");
+        sessionOptions.AddSessionConfigEntry("session.inter_op.allow_spinning", options.AllowSpinning ? "1" : "0");
         var provider = new ExecutionProviderChain(options, logger).Configure(sessionOptions, identity.Sha256);
         InferenceSession session;
         try

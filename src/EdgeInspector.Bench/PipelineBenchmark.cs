@@ -1,0 +1,113 @@
+using System.Diagnostics;
+using System.Globalization;
+using EdgeInspector.Acquisition;
+using EdgeInspector.Agent;
+using EdgeInspector.Core;
+using EdgeInspector.Gpio;
+using EdgeInspector.Imaging;
+using EdgeInspector.Inference;
+using EdgeInspector.Messaging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace EdgeInspector.Bench;
+
+/// <summary>
+/// Raw ONNX Runtime throughput against full-pipeline throughput on the same model, in one run:
+/// the pipeline's goal is to cost the line nothing beyond the model (ratio >= 0.95).
+/// </summary>
+internal static class PipelineBenchmark
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        string model = Arg(args, "--model") ?? "engines/texture-baseline";
+        int frames = int.Parse(Arg(args, "--frames") ?? "600", CultureInfo.InvariantCulture);
+        string images = Path.Combine(Path.GetTempPath(), "edge-inspector-bench", "parts-v1");
+        if (!Directory.Exists(images))
+        {
+            SyntheticParts.WriteSet(images, 40, seed: 7);
+        }
+
+        var loader = new ModelLoader(new InferenceOptions(), NullLogger<ModelLoader>.Instance);
+        using var slot = new ModelSlot(loader.Load(model));
+        var runner = slot.Current;
+        Console.WriteLine($"model {runner.Package.Identity.Name} v{runner.Package.Identity.Version} ({runner.Width}x{runner.Height}) on {runner.Provider.Active}, {Environment.ProcessorCount} cores, {frames} frames");
+
+        double rawFps = RawThroughput(runner, images, frames);
+        var (pipelineFps, latencies) = await PipelineThroughputAsync(slot, images, frames);
+
+        Console.WriteLine();
+        Console.WriteLine($"raw ONNX Runtime      {rawFps,9:0.0} fps");
+        Console.WriteLine($"full pipeline         {pipelineFps,9:0.0} fps  (replay → preprocess → infer → decide + thumbnail → MQTT)");
+        Console.WriteLine($"pipeline / raw ratio  {pipelineFps / rawFps,9:0.000}  (goal >= 0.95)");
+        Console.WriteLine();
+        Console.WriteLine("stage latency (ms)        p50       p99");
+        foreach (var (name, window) in new[] { ("acquire", latencies.Acquire), ("preprocess", latencies.Preprocess), ("infer", latencies.Infer), ("decide+thumbnail", latencies.Post), ("total", latencies.Total) })
+        {
+            var s = window.Summarize();
+            Console.WriteLine($"{name,-20} {s.P50,9:0.000} {s.P99,9:0.000}");
+        }
+
+        return 0;
+    }
+
+    private static double RawThroughput(ModelRunner runner, string images, int frames)
+    {
+        var pool = new FramePool();
+        using var writer = new ModelInputWriter();
+        var input = new byte[runner.InputLength];
+        using (var image = OpenCvSharp.Cv2.ImRead(Directory.GetFiles(images).Order(StringComparer.Ordinal).First()))
+        using (var frame = pool.Rent(image.Width, image.Height, PixelFormat.Bgr8, 0, 0, 0))
+        {
+            image.GetArray(out OpenCvSharp.Vec3b[] pixels);
+            System.Runtime.InteropServices.MemoryMarshal.AsBytes(pixels.AsSpan()).CopyTo(frame.Pixels);
+            writer.Write(frame, runner.Width, runner.Height, runner.Package.Manifest.Input.Resize, input);
+        }
+
+        for (int i = 0; i < 20; i++)
+        {
+            runner.Run(input);
+        }
+
+        long start = Stopwatch.GetTimestamp();
+        for (int i = 0; i < frames; i++)
+        {
+            runner.Run(input);
+        }
+
+        return frames / Stopwatch.GetElapsedTime(start).TotalSeconds;
+    }
+
+    private static async Task<(double Fps, StageLatencies Latencies)> PipelineThroughputAsync(ModelSlot slot, string images, int frames)
+    {
+        var agent = new AgentOptions { DeviceId = "bench", MaxFrames = frames };
+        var telemetry = new AgentTelemetry(agent.DeviceId);
+        var mqtt = new MqttOptions();
+        mqtt.EmbeddedBroker.Port = FreeLoopbackPort();
+        await using var publisher = new MqttPublisher(Options.Create(mqtt), Options.Create(agent), telemetry, NullLoggerFactory.Instance);
+        await publisher.StartAsync(CancellationToken.None);
+        await using var camera = new ReplayCamera(new ReplayOptions { Path = images, Fps = 0, Loop = true }, new FramePool());
+        await camera.OpenAsync(CancellationToken.None);
+        using var light = new LightStrobe(new LightOptions { LeadTime = TimeSpan.Zero }, new System.Device.Gpio.GpioController(new RecordingGpioDriver()));
+        var pipeline = new InspectionPipeline(camera, light, slot, agent, new ModelOptions(), [publisher], telemetry, NullLogger.Instance);
+
+        long start = Stopwatch.GetTimestamp();
+        await pipeline.RunAsync(CancellationToken.None);
+        double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        await publisher.StopAsync(CancellationToken.None);
+        return (frames / seconds, pipeline.Latencies);
+    }
+
+    private static int FreeLoopbackPort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static string? Arg(string[] args, string name)
+    {
+        int i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+    }
+}

@@ -1,0 +1,3 @@
+using EdgeInspector.Bench;
+
+return await PipelineBenchmark.RunAsync(args);

@@ -1,0 +1,145 @@
+using System.Collections.Concurrent;
+using System.Device.Gpio;
+using System.Text.Json;
+using EdgeInspector.Acquisition;
+using EdgeInspector.Core;
+using EdgeInspector.Gpio;
+using EdgeInspector.Imaging;
+using EdgeInspector.Inference;
+using EdgeInspector.Testing;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace EdgeInspector.Agent.Tests;
+
+public sealed class InspectionPipelineTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+    private readonly ModelLoader _loader = new(new InferenceOptions { Providers = [ExecutionProviderKind.Cpu] }, NullLogger<ModelLoader>.Instance);
+
+    private sealed class RecordingSink(Action<Verdict>? onVerdict = null) : IVerdictSink
+    {
+        public ConcurrentQueue<(Verdict Verdict, byte[]? Thumbnail)> Received { get; } = new();
+
+        public void Publish(Verdict verdict, byte[]? thumbnail)
+        {
+            Received.Enqueue((verdict, thumbnail));
+            onVerdict?.Invoke(verdict);
+        }
+    }
+
+    private string Images(int count)
+    {
+        string path = _dir.Combine("images");
+        SyntheticParts.WriteSet(path, count, seed: 3);
+        return path;
+    }
+
+    private static async Task RunAsync(ReplayOptions replay, ModelSlot slot, RecordingSink sink, LightStrobe? light = null, long maxFrames = 0)
+    {
+        await using var camera = new ReplayCamera(replay, new FramePool());
+        await camera.OpenAsync(CancellationToken.None);
+        using var strobe = light ?? new LightStrobe(new LightOptions { Mode = LightMode.Off }, null);
+        var pipeline = new InspectionPipeline(camera, strobe, slot, new AgentOptions { DeviceId = "t", MaxFrames = maxFrames }, new ModelOptions(), [sink], new AgentTelemetry("t"), NullLogger.Instance);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await pipeline.RunAsync(CancellationToken.None, timeout.Token);
+    }
+
+    [Fact]
+    public async Task Every_frame_leaves_as_exactly_one_verdict_in_order()
+    {
+        using var slot = new ModelSlot(_loader.Load(RepoPaths.TextureBaselinePackage));
+        var sink = new RecordingSink();
+        await RunAsync(new ReplayOptions { Path = Images(24), Fps = 0, Loop = false }, slot, sink);
+
+        var verdicts = sink.Received.Select(r => r.Verdict).ToList();
+        Assert.Equal(Enumerable.Range(1, 24).Select(i => (long)i), verdicts.Select(v => v.Seq));
+        Assert.Contains(verdicts, v => v.Kind == VerdictKind.Ng);
+        Assert.Contains(verdicts, v => v.Kind == VerdictKind.Ok);
+        Assert.All(sink.Received, r => Assert.NotNull(r.Thumbnail));
+        string[] files = Directory.GetFiles(_dir.Combine("images")).Order(StringComparer.Ordinal).ToArray();
+        for (int i = 0; i < files.Length; i++)
+        {
+            bool defective = !files[i].EndsWith("_good.png", StringComparison.Ordinal);
+            Assert.True(defective == (verdicts[i].Kind == VerdictKind.Ng), $"{Path.GetFileName(files[i])} was {verdicts[i].Kind} (raw {verdicts[i].RawScore})");
+        }
+    }
+
+    [Fact]
+    public async Task An_undecodable_image_becomes_an_error_verdict_and_the_line_goes_on()
+    {
+        string images = Images(6);
+        string broken = Directory.GetFiles(images).Order(StringComparer.Ordinal).ElementAt(2);
+        await File.WriteAllTextAsync(broken, "not a png");
+        using var slot = new ModelSlot(_loader.Load(RepoPaths.TextureBaselinePackage));
+        var sink = new RecordingSink();
+        await RunAsync(new ReplayOptions { Path = images, Fps = 0, Loop = false, CacheBytes = 0 }, slot, sink);
+
+        var verdicts = sink.Received.Select(r => r.Verdict).ToList();
+        Assert.Equal(6, verdicts.Count);
+        var error = Assert.Single(verdicts, v => v.Kind == VerdictKind.Error);
+        Assert.Equal(3, error.Seq);
+        Assert.Contains(Path.GetFileName(broken), error.Error, StringComparison.Ordinal);
+        Assert.Null(sink.Received.ElementAt(2).Thumbnail);
+        Assert.Contains("\"verdict\":\"ERROR\"", System.Text.Encoding.UTF8.GetString(ContractJson.Serialize(error)), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_hot_swap_takes_over_between_two_frames_without_losing_or_repeating_one()
+    {
+        string v2 = CopyPackageAsVersion(2);
+        var swapped = new List<int>();
+        using var slot = new ModelSlot(_loader.Load(RepoPaths.TextureBaselinePackage));
+        slot.Swapped += r => swapped.Add(r.Package.Manifest.Version);
+        var next = _loader.Load(v2);
+        var sink = new RecordingSink(v =>
+        {
+            if (v.Seq == 5)
+            {
+                slot.Stage(next);
+            }
+        });
+        await RunAsync(new ReplayOptions { Path = Images(10), Fps = 0, Loop = true }, slot, sink, maxFrames: 60);
+
+        var verdicts = sink.Received.Select(r => r.Verdict).ToList();
+        Assert.Equal(Enumerable.Range(1, 60).Select(i => (long)i), verdicts.Select(v => v.Seq));
+        var versions = verdicts.Select(v => v.Model!.Version).ToList();
+        Assert.Equal(1, versions[0]);
+        Assert.Equal(2, versions[^1]);
+        int firstV2 = versions.IndexOf(2);
+        Assert.All(versions.Skip(firstV2), v => Assert.Equal(2, v));
+        Assert.True(firstV2 >= 5, "a frame already scored by v1 cannot be rescored by v2");
+        Assert.Equal([2], swapped);
+        Assert.Same(next, slot.Current);
+    }
+
+    [Fact]
+    public async Task The_light_is_on_for_every_capture_and_off_between_them()
+    {
+        var driver = new RecordingGpioDriver();
+        var light = new LightStrobe(new LightOptions { Mode = LightMode.Gpio, Pin = 7, LeadTime = TimeSpan.Zero }, new GpioController(driver));
+        using var slot = new ModelSlot(_loader.Load(RepoPaths.TextureBaselinePackage));
+        var sink = new RecordingSink();
+        await RunAsync(new ReplayOptions { Path = Images(8), Fps = 0, Loop = false }, slot, sink, light);
+
+        var edges = driver.Edges.Where(e => e.Pin == 7).Select(e => e.Value).ToList();
+        // Opening the pin drives it off, disposing drives it off again; between them one on/off
+        // pair per capture attempt (8 frames + the one that found the source ended).
+        Assert.Equal(PinValue.Low, edges[0]);
+        Assert.Equal(PinValue.Low, edges[^1]);
+        var strobes = edges.Skip(1).SkipLast(1).Chunk(2).ToList();
+        Assert.Equal(9, strobes.Count);
+        Assert.All(strobes, s => Assert.Equal([PinValue.High, PinValue.Low], s));
+    }
+
+    private string CopyPackageAsVersion(int version)
+    {
+        string target = _dir.Combine($"v{version}");
+        Directory.CreateDirectory(target);
+        File.Copy(Path.Combine(RepoPaths.TextureBaselinePackage, "model.onnx"), Path.Combine(target, "model.onnx"));
+        var manifest = JsonSerializer.Deserialize(File.ReadAllText(Path.Combine(RepoPaths.TextureBaselinePackage, "manifest.json")), ManifestJson.Default.ModelManifest)!;
+        File.WriteAllText(Path.Combine(target, "manifest.json"), JsonSerializer.Serialize(manifest with { Version = version }, ManifestJson.Default.ModelManifest));
+        return target;
+    }
+
+    public void Dispose() => _dir.Dispose();
+}
