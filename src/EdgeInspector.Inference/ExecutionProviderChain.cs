@@ -36,8 +36,10 @@ public sealed partial class ExecutionProviderChain(InferenceOptions options, ILo
                 LogProviderActive(logger, kind);
                 return new ExecutionProviderChoice(kind, notes);
             }
-            catch (Exception e) when (e is OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException or NotSupportedException)
+            catch (Exception e) when (e is OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException or NotSupportedException or IOException or UnauthorizedAccessException)
             {
+                // IO/access errors: the TensorRT engine cache folder cannot be created (e.g. the default
+                // /var/lib path on a host without it). That skips TensorRT; it must not stop the chain.
                 string reason = $"{kind}: {FirstLine(e.Message)}";
                 notes.Add(reason);
                 LogProviderSkipped(logger, kind, FirstLine(e.Message));
