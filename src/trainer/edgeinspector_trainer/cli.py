@@ -1,0 +1,109 @@
+"""Command line: python -m edgeinspector_trainer <command> ..."""
+import argparse
+import sys
+import warnings
+
+from .errors import TrainerError
+
+
+def _make_tiny(a):
+    from .tiny_clip import make_tiny_clip
+    print(f"wrote tiny random-weight CLIP to {make_tiny_clip(a.out, a.seed)}")
+
+
+def _train(a):
+    from .train import train
+    train(a.clip, a.data, a.out, epochs=a.epochs, batch_size=a.batch_size, lr=a.lr, depth=a.depth, dpam=a.dpam,
+          image_size=a.image_size, seed=a.seed, resume=a.resume, split=a.split, synth=a.synth,
+          log=lambda m: print(m, flush=True))
+
+
+def _export(a):
+    from .package import export_package
+    export_package(a.clip, a.out, prompts=a.prompts, image_size=a.image_size, dpam=a.dpam, good=a.good,
+                   val=a.val, int8=a.int8, name=a.name, version=a.version, seed=a.seed,
+                   log=lambda m: print(m, flush=True))
+
+
+def _meta(a):
+    from .datasets import write_meta
+    meta = write_meta(a.data)
+    for split, classes in meta.items():
+        print(f"{split}: {sum(len(v) for v in classes.values())} images in {len(classes)} classes")
+
+
+def _hash(a):
+    from .datasets import MANIFEST, hash_dataset
+    print(f"hashed {len(hash_dataset(a.data))} files -> {a.data}/{MANIFEST}")
+
+
+def _verify(a):
+    from .datasets import verify_dataset
+    if not verify_dataset(a.data):
+        raise TrainerError(f"{a.data}: no dataset-manifest.json; run hash-dataset first")
+    print(f"{a.data}: every file matches dataset-manifest.json")
+
+
+def build_parser():
+    p = argparse.ArgumentParser(prog="edgeinspector_trainer",
+                                description="AnomalyCLIP training and model packages for EdgeInspector")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    s = sub.add_parser("make-tiny-clip", help="write a tiny random-weight CLIP (HF format) for demos/tests")
+    s.add_argument("--out", required=True)
+    s.add_argument("--seed", type=int, default=0)
+    s.set_defaults(fn=_make_tiny)
+
+    s = sub.add_parser("train", help="learn AnomalyCLIP prompts on a dataset")
+    s.add_argument("--clip", required=True, help="HF CLIP folder or OpenAI .pt")
+    s.add_argument("--data", required=True, help="dataset root (MVTec layout)")
+    s.add_argument("--out", required=True, help="run folder for epoch_N.pth and prompts.pt")
+    s.add_argument("--epochs", type=int, default=15)
+    s.add_argument("--batch-size", type=int, default=8)
+    s.add_argument("--lr", type=float, default=1e-3)
+    s.add_argument("--depth", type=int, default=9, help="layers with learned text tokens")
+    s.add_argument("--dpam", type=int, default=None, help="last N vision layers with v-v attention")
+    s.add_argument("--image-size", type=int, default=None)
+    s.add_argument("--seed", type=int, default=0)
+    s.add_argument("--split", default="train", choices=("train", "test"), help="which split to learn from")
+    s.add_argument("--synth", type=float, default=0.5, help="probability a good image gets a synthetic defect")
+    s.add_argument("--resume", action="store_true", help="continue from the newest epoch_N.pth in --out")
+    s.set_defaults(fn=_train)
+
+    s = sub.add_parser("export", help="write a model package (ONNX + manifest)")
+    s.add_argument("--clip", required=True)
+    s.add_argument("--out", required=True, help="package folder")
+    s.add_argument("--prompts", help="RUN_DIR/prompts.pt; zero-shot prompts without it")
+    s.add_argument("--image-size", type=int, default=None)
+    s.add_argument("--dpam", type=int, default=None)
+    s.add_argument("--good", help="folder of good images: memory bank, INT8 calibration, thresholds")
+    s.add_argument("--val", help="dataset root whose test split sets thresholds and metrics")
+    s.add_argument("--int8", action="store_true", help="also write model.int8.onnx (QDQ)")
+    s.add_argument("--name", default="edgeinspector-anomalyclip")
+    s.add_argument("--version", type=int, default=1)
+    s.add_argument("--seed", type=int, default=0)
+    s.set_defaults(fn=_export)
+
+    s = sub.add_parser("meta", help="write meta.json / meta_train.json / meta_test.json")
+    s.add_argument("--data", required=True)
+    s.set_defaults(fn=_meta)
+
+    s = sub.add_parser("hash-dataset", help="write dataset-manifest.json (SHA-256 per file)")
+    s.add_argument("--data", required=True)
+    s.set_defaults(fn=_hash)
+
+    s = sub.add_parser("verify-dataset", help="check files against dataset-manifest.json")
+    s.add_argument("--data", required=True)
+    s.set_defaults(fn=_verify)
+    return p
+
+
+def main(argv=None):
+    args = build_parser().parse_args(argv)
+    warnings.filterwarnings("ignore", category=UserWarning, module="torch.onnx")
+    try:
+        args.fn(args)
+    except TrainerError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    return 0

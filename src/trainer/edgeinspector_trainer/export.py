@@ -1,0 +1,204 @@
+"""The inspection graph (uint8 image -> anomaly_map, score) and the model package writer.
+
+Graph contract (docs/model-package.md): input `image` uint8 [N,H,W,3] RGB, outputs
+`anomaly_map` float32 [N,1,H,W] and `score` float32 [N] in [0,1], initializers
+`text_features` [2,E] and optionally `memory_bank` [M,E].
+"""
+import hashlib
+import inspect
+import json
+import math
+import warnings
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+import onnx
+import onnx.numpy_helper
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from .anomalyclip import TEMPERATURE, normalize_images
+from .errors import ExportError
+from .memory_bank import memory_distance, patch_embeddings
+
+OPSET = 17
+SMOOTHING_SIGMA = 4.0
+
+
+def gaussian_kernel(sigma, radius):
+    x = torch.arange(-radius, radius + 1, dtype=torch.float32)
+    k = torch.exp(-x ** 2 / (2 * sigma ** 2))
+    return k / k.sum()
+
+
+class InspectionModel(nn.Module):
+    """AnomalyCLIP inference: text map (mean over layers) fused with the memory map when a bank
+    is given, upsampled, Gaussian-smoothed (sigma 4, as the reference's evaluation does).
+
+    text_features / memory_bank are forward inputs so export can turn them into named
+    initializers that constant folding cannot merge away."""
+
+    def __init__(self, anomaly_clip):
+        super().__init__()
+        self.net = anomaly_clip
+        size = self.size = anomaly_clip.clip.config.image_size
+        radius = min(int(4 * SMOOTHING_SIGMA + 0.5), size - 1)  # reflect padding needs radius < size
+        k = gaussian_kernel(SMOOTHING_SIGMA, radius)
+        self.radius = radius
+        self.register_buffer("smooth_h", k.reshape(1, 1, 1, -1))
+        self.register_buffer("smooth_v", k.reshape(1, 1, -1, 1))
+
+    def forward(self, image, text_features, memory_bank=None):
+        pixels = normalize_images(image)
+        glob, patches = self.net.image_features(pixels)
+        grid = int(math.isqrt(patches[0].shape[1]))
+        text_map = torch.stack([(x @ text_features.t() / TEMPERATURE).softmax(-1)[..., 1] for x in patches]).mean(0)
+        if memory_bank is not None:
+            text_map = (text_map + memory_distance(patch_embeddings(patches), memory_bank)) / 2
+        # Python-int sizes keep the exported Resize and output shapes static.
+        amap = F.interpolate(text_map.reshape(-1, 1, grid, grid), size=(self.size, self.size), mode="bilinear",
+                             align_corners=False)
+        r = self.radius
+        amap = F.conv2d(F.pad(amap, (r, r, 0, 0), mode="reflect"), self.smooth_h)
+        amap = F.conv2d(F.pad(amap, (0, 0, r, r), mode="reflect"), self.smooth_v).clamp(0, 1)
+        image_prob = (glob @ text_features.t() / TEMPERATURE).softmax(-1)[:, 1]
+        # The global prompt score alone misses small defects; the map maximum catches them.
+        score = (image_prob + amap.flatten(1).amax(1)) / 2
+        return amap, score
+
+
+def export_onnx(model, path, text_features, memory_bank=None):
+    """Export InspectionModel to ONNX (opset 17, dynamic batch) with named initializers."""
+    size = model.net.clip.config.image_size
+    model = model.cpu().eval()
+    dummy = torch.zeros(1, size, size, 3, dtype=torch.uint8)
+    args, names = (dummy, text_features.cpu()), ["image", "text_features"]
+    if memory_bank is not None:
+        args, names = args + (memory_bank.cpu(),), names + ["memory_bank"]
+    # torch >= 2.5 also has the dynamo exporter; this graph is written for the TorchScript one.
+    extra = {"dynamo": False} if "dynamo" in inspect.signature(torch.onnx.export).parameters else {}
+    with torch.no_grad(), warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the exporter's tracer notes are not actionable here
+        torch.onnx.export(model, args, str(path), input_names=names, output_names=["anomaly_map", "score"],
+                          dynamic_axes={"image": {0: "N"}, "anomaly_map": {0: "N"}, "score": {0: "N"}},
+                          opset_version=OPSET, do_constant_folding=True, **extra)
+    proto = onnx.load(str(path))
+    graph = proto.graph
+    for name, value in zip(names[1:], args[1:]):
+        inp = next(i for i in graph.input if i.name == name)
+        graph.input.remove(inp)
+        graph.initializer.append(onnx.numpy_helper.from_array(value.detach().float().numpy(), name))
+    for out, dims in zip(graph.output, (["N", 1, size, size], ["N"])):
+        shape = out.type.tensor_type.shape
+        del shape.dim[:]
+        for d in dims:
+            shape.dim.add().CopyFrom(onnx.TensorShapeProto.Dimension(**({"dim_param": d} if isinstance(d, str)
+                                                                        else {"dim_value": d})))
+    onnx.checker.check_model(proto)
+    onnx.save(proto, str(path))
+    return proto
+
+
+def sha256_file(path):
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def backbone_name(cfg):
+    size = {768: "b", 1024: "l", 1280: "h"}.get(cfg.vision_hidden, f"w{cfg.vision_hidden}-p")
+    name = f"clip-vit-{size}{cfg.patch_size}"
+    return name if cfg.image_size == 224 else f"{name}-{cfg.image_size}"
+
+
+def write_manifest(pkg_dir, files, name, version, backbone, image_size, decision, metrics, description):
+    """manifest.json listing `files` (names inside pkg_dir) with SHA-256 and size; stale files
+    from an earlier export in the same folder are not listed."""
+    pkg = Path(pkg_dir)
+    if "model.onnx" not in files:
+        raise ExportError(f"{pkg / 'model.onnx'}: missing; the package needs it")
+    files = {f: {"sha256": sha256_file(pkg / f), "bytes": (pkg / f).stat().st_size} for f in sorted(files)}
+    manifest = {
+        "format": 1, "name": name, "version": int(version),
+        "created_utc": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "description": description, "backbone": backbone,
+        "input": {"width": image_size, "height": image_size, "resize": "bilinear"},
+        "decision": decision, "metrics": metrics, "files": files,
+    }
+    (pkg / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
+    return manifest
+
+
+def auroc(labels, scores):
+    """Rank-based AUROC (ties averaged)."""
+    labels, scores = np.asarray(labels), np.asarray(scores, dtype=np.float64)
+    pos, neg = labels == 1, labels == 0
+    if not pos.any() or not neg.any():
+        return None
+    order = scores.argsort()
+    ranks = np.empty(len(scores))
+    ranks[order] = np.arange(1, len(scores) + 1)
+    for s in np.unique(scores):
+        tie = scores == s
+        ranks[tie] = ranks[tie].mean()
+    return float((ranks[pos].sum() - pos.sum() * (pos.sum() + 1) / 2) / (pos.sum() * neg.sum()))
+
+
+def best_f1(labels, scores):
+    """(threshold, f1, precision, recall) maximising F1; threshold is midway between scores."""
+    labels, scores = np.asarray(labels), np.asarray(scores, dtype=np.float64)
+    best = (0.5, 0.0, 0.0, 0.0)
+    cands = np.unique(scores)
+    for lo, hi in zip(cands[:-1], cands[1:]):
+        t = (lo + hi) / 2
+        pred = scores >= t
+        tp = float((pred & (labels == 1)).sum())
+        prec = tp / max(pred.sum(), 1)
+        rec = tp / max((labels == 1).sum(), 1)
+        f1 = 2 * prec * rec / max(prec + rec, 1e-12)
+        if f1 > best[1]:
+            best = (float(t), f1, prec, rec)
+    return best
+
+
+def calibrate_decision(good_scores=None, good_maps=None, val=None):
+    """Thresholds for the manifest.
+
+    val = (labels, scores, maps, masks or None per sample): F1-optimal image threshold; pixel
+    threshold F1-optimal over masked pixels, else the largest good-image map value. Without val,
+    good images give mean + 3 std of their scores. score_scale puts the median good part at 0.1."""
+    decision = {"image_threshold": 0.5, "pixel_threshold": 0.5, "score_scale": 0.05, "min_region_area_px": 16}
+    metrics = {}
+    if val is not None:
+        labels, scores, maps, masks = val
+        labels = np.asarray(labels)
+        good_scores = np.asarray(scores)[labels == 0]
+        good_maps = [m for m, l in zip(maps, labels) if l == 0]
+        if (labels == 1).any() and (labels == 0).any():
+            thr, f1, prec, rec = best_f1(labels, scores)
+            decision["image_threshold"] = thr
+            pred = np.asarray(scores) >= thr
+            metrics = {"image_auroc": auroc(labels, scores), "f1_max": f1, "precision": prec, "recall": rec,
+                       "accuracy": float((pred == (labels == 1)).mean())}
+        pix = [(m.ravel(), k.ravel()) for m, k in zip(maps, masks) if k is not None]
+        if pix and any(k.any() for _, k in pix):
+            vals = np.concatenate([v for v, _ in pix])
+            gts = np.concatenate([k for _, k in pix]).astype(int)
+            sel = np.random.default_rng(0).permutation(len(vals))[:20000]  # F1 search stays fast
+            decision["pixel_threshold"] = best_f1(gts[sel], vals[sel])[0]
+            metrics["pixel_auroc"] = auroc(gts[sel], vals[sel])
+    if good_scores is not None and len(good_scores):
+        good_scores = np.asarray(good_scores, dtype=np.float64)
+        if val is None or "f1_max" not in metrics:
+            decision["image_threshold"] = float(min(good_scores.mean() + 3 * good_scores.std() + 1e-6, 1.0))
+        median = float(np.median(good_scores))
+        if decision["image_threshold"] > median:
+            decision["score_scale"] = (decision["image_threshold"] - median) / math.log(9)
+    if good_maps and (val is None or "pixel_auroc" not in metrics):
+        decision["pixel_threshold"] = float(min(max(float(m.max()) for m in good_maps) + 1e-6, 1.0))
+    metrics = {k: float(v) for k, v in metrics.items() if v is not None}
+    return decision, metrics

@@ -1,0 +1,154 @@
+import hashlib
+import json
+
+import numpy as np
+import onnx
+import pytest
+import torch
+import torch.nn.functional as F
+
+from edgeinspector_trainer.anomalyclip import AnomalyCLIP
+from edgeinspector_trainer.export import InspectionModel, calibrate_decision, export_onnx
+from edgeinspector_trainer.onnx_numpy import OnnxNumpyRunner
+from edgeinspector_trainer.package import export_package
+from edgeinspector_trainer.quantize import head_tensors, quantize_qdq
+
+
+@pytest.fixture()
+def exported(tiny_clip, tmp_path):
+    torch.manual_seed(0)
+    model = InspectionModel(AnomalyCLIP(*tiny_clip)).eval()
+    with torch.no_grad():
+        text = model.net.text_features()
+    bank = F.normalize(torch.randn(24, 64), dim=-1)
+    path = tmp_path / "model.onnx"
+    export_onnx(model, path, text, bank)
+    return model, text, bank, path
+
+
+def _images(n, seed=0):
+    return np.random.default_rng(seed).integers(0, 256, (n, 32, 32, 3), dtype=np.uint8)
+
+
+def _dims(value_info):
+    return [d.dim_param or d.dim_value for d in value_info.type.tensor_type.shape.dim]
+
+
+def test_contract_io(exported):
+    _, text, bank, path = exported
+    proto = onnx.load(str(path))
+    onnx.checker.check_model(proto)
+    assert proto.opset_import[0].version == 17
+    (inp,) = proto.graph.input
+    assert inp.name == "image" and inp.type.tensor_type.elem_type == onnx.TensorProto.UINT8
+    assert _dims(inp) == ["N", 32, 32, 3]
+    outs = {o.name: o for o in proto.graph.output}
+    assert set(outs) == {"anomaly_map", "score"}
+    assert _dims(outs["anomaly_map"]) == ["N", 1, 32, 32] and _dims(outs["score"]) == ["N"]
+    inits = {t.name: onnx.numpy_helper.to_array(t) for t in proto.graph.initializer}
+    np.testing.assert_array_equal(inits["text_features"], text.numpy())
+    assert inits["text_features"].shape == (2, 64) and inits["memory_bank"].shape == (24, 64)
+
+
+def test_numpy_runtime_parity_with_pytorch(exported):
+    model, text, bank, path = exported
+    images = _images(3)
+    with torch.no_grad():
+        amap, score = model(torch.from_numpy(images), text, bank)
+    out = OnnxNumpyRunner(path).run({"image": images})
+    assert out["anomaly_map"].dtype == np.float32 and out["anomaly_map"].shape == (3, 1, 32, 32)
+    assert np.abs(out["anomaly_map"] - amap.numpy()).max() <= 1e-4
+    assert np.abs(out["score"] - score.numpy()).max() <= 1e-4
+    assert 0 <= out["anomaly_map"].min() and out["anomaly_map"].max() <= 1
+    assert ((0 <= out["score"]) & (out["score"] <= 1)).all()
+
+
+def test_reference_evaluator_parity(exported):
+    reference = pytest.importorskip("onnx.reference", reason="onnx.reference.ReferenceEvaluator needs onnx >= 1.13")
+    model, text, bank, path = exported
+    images = _images(2, seed=1)
+    with torch.no_grad():
+        amap, score = model(torch.from_numpy(images), text, bank)
+    got_map, got_score = reference.ReferenceEvaluator(str(path)).run(None, {"image": images})
+    assert np.abs(got_map - amap.numpy()).max() <= 1e-4
+    assert np.abs(got_score - score.numpy()).max() <= 1e-4
+
+
+def test_int8_qdq_model(exported, tmp_path):
+    _, _, _, path = exported
+    q_path = tmp_path / "model.int8.onnx"
+    quantize_qdq(path, q_path, list(_images(4, seed=2)))
+    proto = onnx.load(str(q_path))
+    onnx.checker.check_model(proto)
+    ops = [n.op_type for n in proto.graph.node]
+    assert ops.count("QuantizeLinear") > 10 and ops.count("DequantizeLinear") > ops.count("QuantizeLinear")
+    inits = {t.name: t for t in proto.graph.initializer}
+    assert inits["text_features"].data_type == onnx.TensorProto.FLOAT  # the head stays float
+    head = head_tensors(proto.graph)
+    for node in proto.graph.node:
+        if node.op_type in ("MatMul", "Gemm", "Conv") and not any(o in head for o in node.output):
+            for name in node.input:  # backbone weights reach their op only through DequantizeLinear
+                assert name not in inits or inits[name].data_type != onnx.TensorProto.FLOAT, (node.name, name)
+    assert any(t.data_type == onnx.TensorProto.INT8 and len(t.dims) == 2 for t in inits.values())
+    images = _images(2, seed=3)
+    fp32 = OnnxNumpyRunner(path).run({"image": images})
+    int8 = OnnxNumpyRunner(proto).run({"image": images})
+    assert np.abs(int8["anomaly_map"] - fp32["anomaly_map"]).max() < 0.05
+
+
+def test_package_manifest(tiny_clip_dir, mvtec_dataset, tmp_path):
+    pkg = tmp_path / "pkg"
+    good = mvtec_dataset / "COMP" / "widget" / "train" / "good"
+    export_package(tiny_clip_dir, pkg, good=good, val=mvtec_dataset, int8=True, name="demo-parts", version=3,
+                   log=lambda m: None)
+    manifest = json.loads((pkg / "manifest.json").read_text())
+    assert manifest["format"] == 1 and manifest["name"] == "demo-parts" and manifest["version"] == 3
+    assert manifest["input"] == {"width": 32, "height": 32, "resize": "bilinear"}
+    assert manifest["backbone"] == "clip-vit-w128-p8-32"
+    assert set(manifest["decision"]) == {"image_threshold", "pixel_threshold", "score_scale", "min_region_area_px"}
+    assert manifest["decision"]["score_scale"] > 0
+    assert {"image_auroc", "f1_max"} <= set(manifest["metrics"])
+    assert set(manifest["files"]) == {"model.onnx", "model.int8.onnx"}
+    for name, info in manifest["files"].items():
+        data = (pkg / name).read_bytes()
+        assert info == {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
+    inits = {t.name for t in onnx.load(str(pkg / "model.onnx")).graph.initializer}
+    assert {"text_features", "memory_bank"} <= inits
+
+
+def test_decision_defaults_and_good_only_calibration():
+    decision, metrics = calibrate_decision()
+    assert decision == {"image_threshold": 0.5, "pixel_threshold": 0.5, "score_scale": 0.05,
+                        "min_region_area_px": 16} and metrics == {}
+    scores = np.array([0.30, 0.32, 0.31, 0.29])
+    decision, _ = calibrate_decision(scores, [np.full((1, 4, 4), 0.2)])
+    assert decision["image_threshold"] > scores.max()
+    assert decision["pixel_threshold"] == pytest.approx(0.2, abs=1e-5)
+    median = np.median(scores)
+    normalised = 1 / (1 + np.exp(-(median - decision["image_threshold"]) / decision["score_scale"]))
+    assert normalised == pytest.approx(0.1)
+
+
+def test_gelu_geometry_exports_with_parity(tiny_clip_dir, tmp_path):
+    import shutil
+
+    from edgeinspector_trainer.clip_model import load_clip
+
+    d = tmp_path / "gelu"
+    shutil.copytree(tiny_clip_dir, d)
+    cfg = json.loads((d / "config.json").read_text())
+    cfg["vision_config"]["hidden_act"] = cfg["text_config"]["hidden_act"] = "gelu"
+    (d / "config.json").write_text(json.dumps(cfg))
+    torch.manual_seed(0)
+    model = InspectionModel(AnomalyCLIP(*load_clip(d), dpam=2)).eval()
+    with torch.no_grad():
+        text = model.net.text_features()
+        images = _images(2, seed=4)
+        amap, score = model(torch.from_numpy(images), text)
+    export_onnx(model, tmp_path / "m.onnx", text)
+    proto = onnx.load(str(tmp_path / "m.onnx"))
+    assert "Erf" in {n.op_type for n in proto.graph.node}
+    assert "memory_bank" not in {t.name for t in proto.graph.initializer}
+    out = OnnxNumpyRunner(proto).run({"image": images})
+    assert np.abs(out["anomaly_map"] - amap.numpy()).max() <= 1e-4
+    assert np.abs(out["score"] - score.numpy()).max() <= 1e-4
