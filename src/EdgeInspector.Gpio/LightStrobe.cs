@@ -13,6 +13,7 @@ public sealed class LightStrobe : IDisposable
     private readonly int _line;
     private readonly Timer? _guard;
     private long _strobes;
+    private long _offDeadline = long.MaxValue;
 
     public LightStrobe(LightOptions options, GpioController? controller)
     {
@@ -25,7 +26,7 @@ public sealed class LightStrobe : IDisposable
         _controller = controller ?? throw new ArgumentNullException(nameof(controller), "Light:Mode=Gpio needs a GPIO controller.");
         _line = options.Driver == GpioDriverKind.Libgpiod ? OrinNanoHeader.LineOf(options.Pin) : options.Pin;
         _controller.OpenPin(_line, PinMode.Output, OffLevel);
-        _guard = new Timer(_ => Write(OffLevel));
+        _guard = new Timer(_ => OnGuardElapsed());
     }
 
     public string Mode => _options.Mode == LightMode.Off ? "off" : $"gpio:{_options.Pin}";
@@ -45,6 +46,9 @@ public sealed class LightStrobe : IDisposable
         }
 
         Write(OnLevel);
+        // The deadline sits a little before the timer's due time, which may fire a hair early.
+        var slack = TimeSpan.FromTicks(Math.Min(TimeSpan.FromMilliseconds(5).Ticks, _options.MaxOnTime.Ticks / 4));
+        Volatile.Write(ref _offDeadline, System.Diagnostics.Stopwatch.GetTimestamp() + (long)((_options.MaxOnTime - slack).TotalSeconds * System.Diagnostics.Stopwatch.Frequency));
         _guard!.Change(_options.MaxOnTime, Timeout.InfiniteTimeSpan);
         Interlocked.Increment(ref _strobes);
         try
@@ -59,6 +63,19 @@ public sealed class LightStrobe : IDisposable
         finally
         {
             _guard.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            Volatile.Write(ref _offDeadline, long.MaxValue);
+            Write(OffLevel);
+        }
+    }
+
+    /// <summary>
+    /// A callback queued by an earlier strobe's timer can run after the next strobe started; the
+    /// deadline check keeps it from cutting that strobe short.
+    /// </summary>
+    private void OnGuardElapsed()
+    {
+        if (System.Diagnostics.Stopwatch.GetTimestamp() >= Volatile.Read(ref _offDeadline))
+        {
             Write(OffLevel);
         }
     }

@@ -78,7 +78,7 @@ public sealed partial class ExecutionProviderChain(InferenceOptions options, ILo
         {
             session.AppendExecutionProvider_CUDA(options.DeviceId);
         }
-        catch (OnnxRuntimeException e)
+        catch (Exception e) when (e is OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException)
         {
             notes.Add($"Cuda (fallback under TensorRT): {FirstLine(e.Message)}");
         }

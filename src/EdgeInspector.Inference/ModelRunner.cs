@@ -52,6 +52,8 @@ public sealed class ModelRunner : IDisposable
 
     public int InputLength => Width * Height * 3;
 
+    public bool IsDisposed { get; private set; }
+
     /// <summary>The last run's anomaly map, row-major H×W; overwritten by the next run.</summary>
     public float[] Map { get; }
 
@@ -107,5 +109,6 @@ public sealed class ModelRunner : IDisposable
 
         _runOptions.Dispose();
         _session.Dispose();
+        IsDisposed = true;
     }
 }
