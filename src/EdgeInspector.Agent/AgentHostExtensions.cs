@@ -81,6 +81,8 @@ public static class AgentHostExtensions
 
         services.AddSingleton<PipelineService>();
         services.AddHostedService(sp => sp.GetRequiredService<PipelineService>());
+        services.AddSingleton<PipelineHeartbeat>();
+        services.AddHostedService<SystemdWatchdog>();
         return builder;
     }
 

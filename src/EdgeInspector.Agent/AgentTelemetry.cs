@@ -30,6 +30,8 @@ public sealed class AgentTelemetry
     private long _cameraDropped;
     private string _lightMode = "off";
     private Func<long> _strobes = () => 0;
+    private readonly DeviceHealthProbe _health = new();
+    private readonly string _stateDirectory = Environment.GetEnvironmentVariable("STATE_DIRECTORY") ?? AppContext.BaseDirectory;
 
     public AgentTelemetry(string deviceId) => DeviceId = deviceId;
 
@@ -139,6 +141,7 @@ public sealed class AgentTelemetry
         Fps = Fps(),
         LatencyMs = _latency.Summarize(),
         LastError = _lastError,
+        Health = _health.Read(_stateDirectory),
         Ts = DateTimeOffset.UtcNow,
     };
 }

@@ -23,11 +23,13 @@ public sealed partial class InspectionPipeline
     private readonly ModelOptions _modelOptions;
     private readonly IReadOnlyList<IVerdictSink> _sinks;
     private readonly AgentTelemetry _telemetry;
+    private readonly PipelineHeartbeat _heartbeat;
     private readonly ILogger _logger;
     private readonly string _idPrefix = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds().ToString("x", System.Globalization.CultureInfo.InvariantCulture);
 
-    public InspectionPipeline(ICamera camera, LightStrobe light, ModelSlot models, AgentOptions options, ModelOptions modelOptions, IReadOnlyList<IVerdictSink> sinks, AgentTelemetry telemetry, ILogger logger)
+    public InspectionPipeline(ICamera camera, LightStrobe light, ModelSlot models, AgentOptions options, ModelOptions modelOptions, IReadOnlyList<IVerdictSink> sinks, AgentTelemetry telemetry, ILogger logger, PipelineHeartbeat? heartbeat = null)
     {
+        _heartbeat = heartbeat ?? new PipelineHeartbeat();
         _camera = camera;
         _light = light;
         _models = models;
@@ -106,6 +108,7 @@ public sealed partial class InspectionPipeline
                 break;
             }
 
+            _heartbeat.Beat();
             var inspection = new Inspection(seq, $"{_telemetry.DeviceId}-{_idPrefix}-{seq}");
             try
             {
@@ -138,7 +141,7 @@ public sealed partial class InspectionPipeline
         }
     }
 
-    private static async Task TransformAsync(ChannelReader<Inspection> input, ChannelWriter<Inspection> output, Action<Inspection> step, CancellationToken abort)
+    private async Task TransformAsync(ChannelReader<Inspection> input, ChannelWriter<Inspection> output, Action<Inspection> step, CancellationToken abort)
     {
         await foreach (var inspection in input.ReadAllAsync(abort).ConfigureAwait(false))
         {
@@ -155,6 +158,7 @@ public sealed partial class InspectionPipeline
                 }
             }
 
+            _heartbeat.Beat();
             await output.WriteAsync(inspection, abort).ConfigureAwait(false);
         }
     }
@@ -178,6 +182,7 @@ public sealed partial class InspectionPipeline
                 }
 
                 _telemetry.Record(verdict.Kind, verdict.TimingsMs.Total);
+                _heartbeat.Beat();
             }
         }
     }

@@ -22,6 +22,7 @@ public sealed partial class PipelineService(
     ModelLoader loader,
     IEnumerable<IVerdictSink> sinks,
     AgentTelemetry telemetry,
+    PipelineHeartbeat heartbeat,
     IHostApplicationLifetime lifetime,
     ILogger<PipelineService> logger) : BackgroundService
 {
@@ -41,7 +42,7 @@ public sealed partial class PipelineService(
             telemetry.SetLight(light.Mode, () => light.Strobes);
             await OpenCameraAsync(stoppingToken).ConfigureAwait(false);
 
-            var pipeline = new InspectionPipeline(camera, light, _models, agent.Value, model.Value, [.. sinks], telemetry, logger);
+            var pipeline = new InspectionPipeline(camera, light, _models, agent.Value, model.Value, [.. sinks], telemetry, logger, heartbeat);
             telemetry.SetState(AgentState.Running);
             LogRunning(logger, telemetry.DeviceId);
             await pipeline.RunAsync(stoppingToken).ConfigureAwait(false);
@@ -66,6 +67,8 @@ public sealed partial class PipelineService(
     {
         for (int attempt = 1; ; attempt++)
         {
+            // Waiting for a camera is the agent working as designed, not a hang: keep the watchdog fed.
+            heartbeat.Beat();
             try
             {
                 await camera.OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -78,7 +81,7 @@ public sealed partial class PipelineService(
                 telemetry.SetState(AgentState.Degraded);
                 telemetry.ReportError(e.Message);
                 LogCameraRetry(logger, attempt, e.Message);
-                await Task.Delay(TimeSpan.FromSeconds(Math.Min(30, attempt * 2)), cancellationToken).ConfigureAwait(false);
+                await Task.Delay(TimeSpan.FromSeconds(Math.Min(10, attempt * 2)), cancellationToken).ConfigureAwait(false);
             }
         }
     }

@@ -32,6 +32,10 @@ public sealed record AgentStatus
 
     public required string? LastError { get; init; }
 
+    /// <summary>SoC temperatures, GPU load, memory and disk, where the host exposes them.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public DeviceHealth? Health { get; init; }
+
     public required DateTimeOffset Ts { get; init; }
 }
 
@@ -59,3 +63,22 @@ public sealed record LightStatus(string Mode, long Strobes);
 public sealed record InspectionCounts(long Inspected, long Ok, long Ng, long Error);
 
 public sealed record LatencySummary(double P50, double P99);
+
+/// <summary>Host health; a field the host does not expose (e.g. GPU load on x64) is omitted.</summary>
+public sealed record DeviceHealth
+{
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyDictionary<string, double>? TemperaturesC { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? GpuLoadPct { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public long? MemoryUsedMb { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public long? MemoryTotalMb { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public long? DiskFreeMb { get; init; }
+}

@@ -36,7 +36,9 @@ public sealed class AgentProcess : IDisposable
 
     public int ExitCode => _process.ExitCode;
 
-    public static AgentProcess Start(params string[] args)
+    public static AgentProcess Start(params string[] args) => Start(new Dictionary<string, string>(), args);
+
+    public static AgentProcess Start(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet", [AgentDll, .. args])
         {
@@ -44,6 +46,11 @@ public sealed class AgentProcess : IDisposable
             RedirectStandardError = true,
             WorkingDirectory = RepoPaths.Root,
         };
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+
         return new AgentProcess(Process.Start(start)!);
     }
 
