@@ -4,6 +4,7 @@
 #   ./dev.sh test                    install what is missing (as root), build, run every test
 #   ./dev.sh bench [--frames N]      raw ONNX Runtime vs full-pipeline throughput
 #   ./dev.sh trainer CMD ...         the workstation trainer (Python/PyTorch)
+#   ./dev.sh edge-inspector CMD ...  the model tool (eval, enroll, ...) on the serving path
 set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=$PWD
@@ -55,6 +56,20 @@ cmd_demo() {
   ensure_packages "${APT_RUNTIME[@]}"
   build_agent
   exec dotnet "src/EdgeInspector.Agent/bin/$CONFIG/net10.0/edge-inspector-agent.dll" --demo --model engines/texture-baseline "$@"
+}
+
+cmd_bench() {
+  ensure_packages "${APT_RUNTIME[@]}"
+  ensure_dotnet
+  dotnet build src/EdgeInspector.Bench -c Release -v q -nologo >&2
+  exec dotnet src/EdgeInspector.Bench/bin/Release/net10.0/edge-inspector-bench.dll "$@"
+}
+
+cmd_edge_inspector() {
+  ensure_packages "${APT_RUNTIME[@]}"
+  ensure_dotnet
+  dotnet build src/EdgeInspector.Cli -c "$CONFIG" -v q -nologo >&2
+  exec dotnet "src/EdgeInspector.Cli/bin/$CONFIG/net10.0/edge-inspector.dll" "$@"
 }
 
 cmd_trainer() {
@@ -138,7 +153,9 @@ usage() { sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'; }
 case "${1:-}" in
   demo) shift; cmd_demo "$@" ;;
   test) shift; cmd_test "$@" ;;
+  bench) shift; cmd_bench "$@" ;;
   trainer) shift; cmd_trainer "$@" ;;
+  edge-inspector) shift; cmd_edge_inspector "$@" ;;
   -h|--help|help|"") usage ;;
   *) echo "Unknown command '$1'." >&2; usage >&2; exit 2 ;;
 esac

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using EdgeInspector.Core;
 using EdgeInspector.Messaging;
@@ -160,14 +159,7 @@ public sealed partial class MqttPublisher : IHostedService, IVerdictSink, IAsync
             return;
         }
 
-        var response = new MqttApplicationMessageBuilder()
-            .WithTopic(message.ResponseTopic)
-            .WithPayload(reply)
-            .WithContentType("application/json")
-            .WithCorrelationData(message.CorrelationData ?? [])
-            .Build();
-        await _link.PublishNowAsync(new OutgoingMessage(response.Topic, reply, ContentType: "application/json"), _stopping.Token).ConfigureAwait(false);
-        _ = Encoding.UTF8;
+        await _link.PublishNowAsync(new OutgoingMessage(message.ResponseTopic, reply, ContentType: "application/json", CorrelationData: message.CorrelationData), _stopping.Token).ConfigureAwait(false);
     }
 
     public async ValueTask DisposeAsync()

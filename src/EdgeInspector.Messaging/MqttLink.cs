@@ -234,6 +234,11 @@ public sealed partial class MqttLink : IAsyncDisposable
             builder.WithContentType(message.ContentType);
         }
 
+        if (message.CorrelationData is not null)
+        {
+            builder.WithCorrelationData(message.CorrelationData);
+        }
+
         if (message.VerdictId is not null)
         {
             builder.WithUserProperty("verdict-id", System.Text.Encoding.UTF8.GetBytes(message.VerdictId).AsMemory());

@@ -116,6 +116,13 @@ public sealed class AgentEndToEndTests
         await using var probe = await MqttProbe.ConnectAsync(port, "edgeinspector/demo/#");
         await probe.WaitForAsync(p => p.On("/status").Any() && p.On("/verdict").Count() >= 10, Patience, "status and verdicts from the embedded broker");
         Assert.Contains(probe.On("/status"), s => s.Json.GetProperty("state").GetString() == "running");
+
+        var reply = await probe.RequestAsync("edgeinspector/demo/cmd/status", "{}"u8.ToArray(), Patience);
+        Assert.Equal("demo", reply.Json.GetProperty("device").GetString());
+        Assert.Equal("running", reply.Json.GetProperty("state").GetString());
+        var unknown = await probe.RequestAsync("edgeinspector/demo/cmd/reboot", "{}"u8.ToArray(), Patience);
+        Assert.Contains("unknown command 'reboot'", unknown.Json.GetProperty("error").GetString(), StringComparison.Ordinal);
+
         agent.Terminate();
         Assert.Equal(0, await agent.WaitForExitAsync(Patience));
     }

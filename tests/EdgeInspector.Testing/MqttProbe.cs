@@ -7,7 +7,7 @@ using MQTTnet.Formatter;
 namespace EdgeInspector.Testing;
 
 /// <summary>A message the probe received.</summary>
-public sealed record ReceivedMessage(string Topic, byte[] Payload, bool Retain, string? ContentType, IReadOnlyDictionary<string, string> UserProperties)
+public sealed record ReceivedMessage(string Topic, byte[] Payload, bool Retain, string? ContentType, IReadOnlyDictionary<string, string> UserProperties, byte[]? CorrelationData = null)
 {
     public JsonElement Json => JsonDocument.Parse(Payload).RootElement;
 
@@ -29,7 +29,7 @@ public sealed class MqttProbe : IAsyncDisposable
         {
             var m = e.ApplicationMessage;
             var props = (m.UserProperties ?? []).ToDictionary(p => p.Name, p => Encoding.UTF8.GetString(p.ValueBuffer.Span));
-            probe._messages.Enqueue(new ReceivedMessage(m.Topic, System.Buffers.BuffersExtensions.ToArray(m.Payload), m.Retain, m.ContentType, props));
+            probe._messages.Enqueue(new ReceivedMessage(m.Topic, System.Buffers.BuffersExtensions.ToArray(m.Payload), m.Retain, m.ContentType, props, m.CorrelationData));
             return Task.CompletedTask;
         };
         var deadline = DateTime.UtcNow.AddSeconds(15);
@@ -49,6 +49,23 @@ public sealed class MqttProbe : IAsyncDisposable
 
         await probe._client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter(topicFilter, MQTTnet.Protocol.MqttQualityOfServiceLevel.AtLeastOnce).Build(), cancellationToken);
         return probe;
+    }
+
+    /// <summary>An MQTT 5 request: publishes with a response topic and correlation data, waits for the matching reply.</summary>
+    public async Task<ReceivedMessage> RequestAsync(string topic, byte[] payload, TimeSpan timeout)
+    {
+        string responseTopic = "probe/replies/" + Guid.NewGuid().ToString("N")[..8];
+        byte[] correlation = Guid.NewGuid().ToByteArray();
+        await _client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter(responseTopic).Build());
+        await _client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload(payload).WithResponseTopic(responseTopic).WithCorrelationData(correlation).Build());
+        await WaitForAsync(p => p._messages.Any(m => m.Topic == responseTopic), timeout, $"a reply on {responseTopic}");
+        var reply = _messages.First(m => m.Topic == responseTopic);
+        if (!reply.CorrelationData.AsSpan().SequenceEqual(correlation))
+        {
+            throw new InvalidOperationException("The reply's correlation data does not match the request's.");
+        }
+
+        return reply;
     }
 
     public IEnumerable<ReceivedMessage> On(string topicSuffix) => _messages.Where(m => m.Topic.EndsWith(topicSuffix, StringComparison.Ordinal));
