@@ -73,6 +73,29 @@ public sealed class AgentEndToEndTests
     }
 
     [Fact]
+    public async Task Publishes_over_tls_when_the_broker_certificate_chains_to_the_configured_ca()
+    {
+        using var certificates = new TestCertificates();
+        using var broker = await MosquittoBroker.StartAsync(certificates);
+        using var agent = AgentProcess.Start(DemoArgs("--broker", broker.Uri, "--Mqtt:Tls:CaFile=" + certificates.CaFile, "--frames", "5", "--fps", "0"));
+
+        Assert.Equal(0, await agent.WaitForExitAsync(Patience));
+        Assert.Contains($"MQTT connected to mqtts://127.0.0.1:{broker.Port}", agent.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Refuses_a_tls_broker_whose_certificate_it_cannot_verify()
+    {
+        using var certificates = new TestCertificates();
+        using var broker = await MosquittoBroker.StartAsync(certificates);
+        using var agent = AgentProcess.Start(DemoArgs("--broker", broker.Uri, "--frames", "5", "--fps", "0"));
+
+        await Task.Delay(TimeSpan.FromSeconds(4));
+        Assert.DoesNotContain("MQTT connected", agent.Output, StringComparison.Ordinal);
+        Assert.Contains("MQTT connection to mqtts://", agent.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Kill_9_leaves_subscribers_an_offline_status_from_the_last_will()
     {
         using var broker = await MosquittoBroker.StartAsync();

@@ -10,19 +10,24 @@ namespace EdgeInspector.Testing;
 public sealed class MosquittoBroker : IDisposable
 {
     private readonly TempDirectory _dir = new();
+    private readonly TestCertificates? _tls;
     private Process? _process;
 
-    private MosquittoBroker(int port) => Port = port;
+    private MosquittoBroker(int port, TestCertificates? tls)
+    {
+        Port = port;
+        _tls = tls;
+    }
 
     public int Port { get; }
 
-    public string Uri => $"mqtt://127.0.0.1:{Port}";
+    public string Uri => $"{(_tls is null ? "mqtt" : "mqtts")}://127.0.0.1:{Port}";
 
     public static string Executable => File.Exists("/usr/sbin/mosquitto") ? "/usr/sbin/mosquitto" : "mosquitto";
 
-    public static async Task<MosquittoBroker> StartAsync()
+    public static async Task<MosquittoBroker> StartAsync(TestCertificates? tls = null)
     {
-        var broker = new MosquittoBroker(FreePort.Next());
+        var broker = new MosquittoBroker(FreePort.Next(), tls);
         await broker.RestartAsync();
         return broker;
     }
@@ -31,7 +36,8 @@ public sealed class MosquittoBroker : IDisposable
     {
         Stop();
         string conf = _dir.Combine("mosquitto.conf");
-        await File.WriteAllTextAsync(conf, $"listener {Port} 127.0.0.1\nallow_anonymous true\npersistence false\n");
+        string tls = _tls is null ? "" : $"cafile {_tls.CaFile}\ncertfile {_tls.ServerCertificateFile}\nkeyfile {_tls.ServerKeyFile}\n";
+        await File.WriteAllTextAsync(conf, $"listener {Port} 127.0.0.1\n{tls}allow_anonymous true\npersistence false\n");
         var start = new ProcessStartInfo(Executable, ["-c", conf])
         {
             RedirectStandardError = true,
