@@ -33,9 +33,17 @@ public sealed class HeatmapThumbnail : IDisposable
     public byte[] Render(Frame frame, float[]? map, int mapWidth, int mapHeight, IReadOnlyList<DefectRegion> regions)
     {
         int height = Math.Max(1, (int)Math.Round((double)frame.Height * _width / frame.Width));
-        FrameImage.ToRgb(frame, _rgb);
-        Cv2.Resize(_rgb, _small, new Size(_width, height), 0, 0, InterpolationFlags.Area);
-        Cv2.CvtColor(_small, _small, ColorConversionCodes.RGB2BGR);
+        if (frame.Format == PixelFormat.Bgr8)
+        {
+            using var bgr = FrameImage.Wrap(frame);
+            Cv2.Resize(bgr, _small, new Size(_width, height), 0, 0, InterpolationFlags.Area);
+        }
+        else
+        {
+            FrameImage.ToRgb(frame, _rgb);
+            Cv2.Resize(_rgb, _small, new Size(_width, height), 0, 0, InterpolationFlags.Area);
+            Cv2.CvtColor(_small, _small, ColorConversionCodes.RGB2BGR);
+        }
         if (map is not null)
         {
             using var mapMat = Mat.FromPixelData(mapHeight, mapWidth, MatType.CV_32FC1, map);

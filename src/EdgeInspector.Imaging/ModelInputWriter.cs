@@ -11,22 +11,41 @@ namespace EdgeInspector.Imaging;
 public sealed class ModelInputWriter : IDisposable
 {
     private readonly Mat _rgb = new();
+    private readonly Mat _small = new();
 
     public void Write(Frame frame, int width, int height, string resize, byte[] destination)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(destination.Length, width * height * 3, nameof(destination));
         var interpolation = FrameImage.Interpolation(resize);
         using var dst = Mat.FromPixelData(height, width, MatType.CV_8UC3, destination);
-        if (frame.Format == PixelFormat.Rgb8)
+        switch (frame.Format)
         {
-            using var src = FrameImage.Wrap(frame);
-            Cv2.Resize(src, dst, new Size(width, height), 0, 0, interpolation);
-            return;
-        }
+            case PixelFormat.Rgb8:
+            {
+                using var src = FrameImage.Wrap(frame);
+                Cv2.Resize(src, dst, new Size(width, height), 0, 0, interpolation);
+                break;
+            }
 
-        FrameImage.ToRgb(frame, _rgb);
-        Cv2.Resize(_rgb, dst, new Size(width, height), 0, 0, interpolation);
+            case PixelFormat.Bgr8:
+            {
+                // Resize first, swap channels after: the swap then touches model-size pixels, not the frame's.
+                using var src = FrameImage.Wrap(frame);
+                Cv2.Resize(src, _small, new Size(width, height), 0, 0, interpolation);
+                Cv2.CvtColor(_small, dst, ColorConversionCodes.BGR2RGB);
+                break;
+            }
+
+            default:
+                FrameImage.ToRgb(frame, _rgb);
+                Cv2.Resize(_rgb, dst, new Size(width, height), 0, 0, interpolation);
+                break;
+        }
     }
 
-    public void Dispose() => _rgb.Dispose();
+    public void Dispose()
+    {
+        _rgb.Dispose();
+        _small.Dispose();
+    }
 }
