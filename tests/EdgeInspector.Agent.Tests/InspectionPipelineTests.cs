@@ -34,9 +34,9 @@ public sealed class InspectionPipelineTests : IDisposable
         return path;
     }
 
-    private static async Task RunAsync(ReplayOptions replay, ModelSlot slot, RecordingSink sink, LightStrobe? light = null, long maxFrames = 0)
+    private static async Task RunAsync(ReplayOptions replay, ModelSlot slot, RecordingSink sink, LightStrobe? light = null, long maxFrames = 0, FramePool? pool = null)
     {
-        await using var camera = new ReplayCamera(replay, new FramePool());
+        await using var camera = new ReplayCamera(replay, pool ?? new FramePool());
         await camera.OpenAsync(CancellationToken.None);
         using var strobe = light ?? new LightStrobe(new LightOptions { Mode = LightMode.Off }, null);
         var pipeline = new InspectionPipeline(camera, strobe, slot, new AgentOptions { DeviceId = "t", MaxFrames = maxFrames }, new ModelOptions(), [sink], new AgentTelemetry("t"), NullLogger.Instance);
@@ -62,6 +62,19 @@ public sealed class InspectionPipelineTests : IDisposable
             bool defective = !files[i].EndsWith("_good.png", StringComparison.Ordinal);
             Assert.True(defective == (verdicts[i].Kind == VerdictKind.Ng), $"{Path.GetFileName(files[i])} was {verdicts[i].Kind} (raw {verdicts[i].RawScore})");
         }
+    }
+
+    [Fact]
+    public async Task Frame_buffers_are_recycled_instead_of_allocated_per_frame()
+    {
+        var pool = new FramePool();
+        using var slot = new ModelSlot(_loader.Load(RepoPaths.TextureBaselinePackage));
+        var sink = new RecordingSink();
+        await RunAsync(new ReplayOptions { Path = Images(5), Fps = 0, Loop = true }, slot, sink, maxFrames: 200, pool: pool);
+
+        Assert.Equal(200, sink.Received.Count);
+        // At most one buffer per slot the five stages and four channels can hold at once.
+        Assert.InRange(pool.Allocations, 1, 5 + (4 * new AgentOptions().StageCapacity));
     }
 
     [Fact]
