@@ -15,7 +15,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 # fake camera, shellcheck, systemd-analyze) and OpenCvSharp's native dependency (GTK).
 APT_RUNTIME=(libgtk-3-0)
 APT_TEST=(mosquitto mosquitto-clients python3 python3-torch python3-onnx python3-numpy python3-opencv python3-pytest
-          libopenblas0-pthread shellcheck systemd)
+          libopenblas0-pthread shellcheck systemd aravis-tools)
 PY=/usr/bin/python3
 
 missing_packages() {

@@ -8,7 +8,8 @@ public static class AgentCommandLine
 {
     public const string Usage = """
         edge-inspector-agent [--config FILE] [--demo] [--frames N] [--port P] [--broker mqtt://host:port]
-                             [--model DIR] [--replay DIR|VIDEO] [--fps F] [--device-id ID] [--Section:Key=value ...]
+                             [--model DIR] [--camera replay|aravis[:ID]] [--replay DIR|VIDEO] [--fps F]
+                             [--device-id ID] [--Section:Key=value ...]
         """;
 
     private static readonly Dictionary<string, string> Flags = new(StringComparer.Ordinal)
@@ -23,6 +24,28 @@ public static class AgentCommandLine
         ["--device-id"] = "Agent:DeviceId",
     };
 
+    /// <summary>--camera replay | aravis | aravis:ID (a device id, serial or IP address).</summary>
+    private static IEnumerable<string> Camera(string value)
+    {
+        string[] parts = value.Split(':', 2);
+        switch (parts[0].ToLowerInvariant())
+        {
+            case "replay":
+                yield return "--Camera:Backend=Replay";
+                break;
+            case "aravis":
+                yield return "--Camera:Backend=Aravis";
+                if (parts.Length == 2)
+                {
+                    yield return $"--Camera:Aravis:DeviceId={parts[1]}";
+                }
+
+                break;
+            default:
+                throw new ArgumentException($"--camera '{value}' is not a camera backend; use replay, aravis or aravis:ID.\n{Usage}");
+        }
+    }
+
     /// <summary>Returns the arguments as --Key=value pairs; throws <see cref="ArgumentException"/> with the usage on an unknown flag.</summary>
     public static string[] Normalize(string[] args)
     {
@@ -33,6 +56,10 @@ public static class AgentCommandLine
             if (arg == "--demo")
             {
                 result.Add("--Agent:Demo=true");
+            }
+            else if (arg == "--camera")
+            {
+                result.AddRange(i + 1 < args.Length ? Camera(args[++i]) : throw new ArgumentException($"--camera needs a value.\n{Usage}"));
             }
             else if (Flags.TryGetValue(arg, out string? key))
             {

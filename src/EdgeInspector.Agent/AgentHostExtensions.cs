@@ -90,7 +90,7 @@ public static class AgentHostExtensions
     {
         var config = builder.Configuration;
         var defaults = new Dictionary<string, string?>();
-        if (string.IsNullOrEmpty(config["Camera:Replay:Path"]))
+        if (string.IsNullOrEmpty(config["Camera:Replay:Path"]) && !string.Equals(config["Camera:Backend"], nameof(CameraBackend.Aravis), StringComparison.OrdinalIgnoreCase))
         {
             string images = Path.Combine(Path.GetTempPath(), "edge-inspector-demo", DemoImageSet);
             if (!Directory.Exists(images))
@@ -128,6 +128,7 @@ public static class AgentHostExtensions
             CameraBackend.Replay when string.IsNullOrWhiteSpace(options.Replay.Path) =>
                 throw new OptionsValidationException(CameraOptions.Section, typeof(CameraOptions), ["Camera:Replay:Path is required for the replay camera: a folder of images or a video file (or run with --demo)."]),
             CameraBackend.Replay => new ReplayCamera(options.Replay, sp.GetRequiredService<FramePool>()),
+            CameraBackend.Aravis => new AravisCamera(options.Aravis, sp.GetRequiredService<FramePool>()),
             _ => throw new OptionsValidationException(CameraOptions.Section, typeof(CameraOptions), [$"Camera:Backend {options.Backend} is not supported."]),
         };
     }

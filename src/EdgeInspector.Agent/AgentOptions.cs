@@ -51,11 +51,18 @@ public sealed class CameraOptions
 
     [ValidateObjectMembers]
     public ReplayOptions Replay { get; set; } = new();
+
+    [ValidateObjectMembers]
+    public AravisOptions Aravis { get; set; } = new();
 }
 
 public enum CameraBackend
 {
+    /// <summary>Recorded images or a video file.</summary>
     Replay,
+
+    /// <summary>Any GenICam camera (USB3 Vision, GigE Vision) through Aravis.</summary>
+    Aravis,
 }
 
 public sealed class ModelOptions

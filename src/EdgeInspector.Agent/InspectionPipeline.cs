@@ -40,6 +40,8 @@ public sealed partial class InspectionPipeline
         _logger = logger;
     }
 
+    private static readonly TimeSpan IdleBeat = TimeSpan.FromSeconds(1);
+
     /// <summary>Per-stage latency, for the benchmark and status.</summary>
     public StageLatencies Latencies { get; } = new();
 
@@ -110,9 +112,10 @@ public sealed partial class InspectionPipeline
 
             _heartbeat.Beat();
             var inspection = new Inspection(seq, $"{_telemetry.DeviceId}-{_idPrefix}-{seq}");
+            bool lost = false;
             try
             {
-                var frame = await _light.BracketAsync(_camera.CaptureAsync, token).ConfigureAwait(false);
+                var frame = await CaptureAsync(token).ConfigureAwait(false);
                 if (frame is null)
                 {
                     inspection.Dispose();
@@ -133,11 +136,65 @@ public sealed partial class InspectionPipeline
                 inspection.Fail($"camera: {e.Message}");
                 _telemetry.SetCamera(_camera.Backend, !e.Disconnected, _camera.Dropped);
                 _telemetry.ReportError(e.Message);
+                lost = e.Disconnected;
             }
 
             inspection.AcquireMs = Stopwatch.GetElapsedTime(inspection.StartTicks).TotalMilliseconds;
             Latencies.Acquire.Record(inspection.AcquireMs);
             await output.WriteAsync(inspection, abort).ConfigureAwait(false);
+            if (lost)
+            {
+                // One ERROR verdict reports the loss; no more are made until the camera is back.
+                await OpenCameraAsync(token).ConfigureAwait(false);
+                _telemetry.SetState(AgentState.Running);
+            }
+        }
+    }
+
+    /// <summary>
+    /// One capture with the light on. A triggered camera can wait a long time for the next part:
+    /// while it waits on a connected camera the heartbeat keeps beating, so an idle line is not
+    /// mistaken for a hung one.
+    /// </summary>
+    private async Task<Frame?> CaptureAsync(CancellationToken token)
+    {
+        var capture = _light.BracketAsync(_camera.CaptureAsync, token).AsTask();
+        while (!capture.IsCompleted)
+        {
+            using var idle = CancellationTokenSource.CreateLinkedTokenSource(token);
+            await Task.WhenAny(capture, Task.Delay(IdleBeat, idle.Token)).ConfigureAwait(false);
+            await idle.CancelAsync().ConfigureAwait(false);
+            if (_camera.IsConnected)
+            {
+                _heartbeat.Beat();
+            }
+        }
+
+        return await capture.ConfigureAwait(false);
+    }
+
+    /// <summary>Opens the camera, retrying with backoff while it is absent (state degraded, one log line per attempt).</summary>
+    public async Task OpenCameraAsync(CancellationToken cancellationToken)
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            // Waiting for a camera is the agent working as designed, not a hang: keep the watchdog fed.
+            _heartbeat.Beat();
+            try
+            {
+                await _camera.OpenAsync(cancellationToken).ConfigureAwait(false);
+                _telemetry.SetCamera(_camera.Backend, true, _camera.Dropped);
+                LogCameraOpened(_logger, _camera.Backend, attempt);
+                return;
+            }
+            catch (CameraException e) when (e.Disconnected)
+            {
+                _telemetry.SetCamera(_camera.Backend, false, _camera.Dropped);
+                _telemetry.SetState(AgentState.Degraded);
+                _telemetry.ReportError(e.Message);
+                LogCameraRetry(_logger, attempt, e.Message);
+                await Task.Delay(TimeSpan.FromSeconds(Math.Min(10, attempt)), cancellationToken).ConfigureAwait(false);
+            }
         }
     }
 
@@ -215,6 +272,12 @@ public sealed partial class InspectionPipeline
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "Pipeline stage {Stage} failed")]
     private static partial void LogStageFailed(ILogger logger, string stage, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Camera not available (attempt {Attempt}): {Reason}; retrying")]
+    private static partial void LogCameraRetry(ILogger logger, int attempt, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Camera {Backend} opened (attempt {Attempt})")]
+    private static partial void LogCameraOpened(ILogger logger, string backend, int attempt);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Frame source ended after {Frames} frames")]
     private static partial void LogSourceEnded(ILogger logger, long frames);

@@ -40,9 +40,8 @@ public sealed partial class PipelineService(
             _models.Swapped += r => telemetry.SetModel(r.Package.Identity, r.Provider.Active.ToString(), r.Provider.Notes);
             telemetry.SetModel(runner.Package.Identity, runner.Provider.Active.ToString(), runner.Provider.Notes);
             telemetry.SetLight(light.Mode, () => light.Strobes);
-            await OpenCameraAsync(stoppingToken).ConfigureAwait(false);
-
             var pipeline = new InspectionPipeline(camera, light, _models, agent.Value, model.Value, [.. sinks], telemetry, logger, heartbeat);
+            await pipeline.OpenCameraAsync(stoppingToken).ConfigureAwait(false);
             telemetry.SetState(AgentState.Running);
             LogRunning(logger, telemetry.DeviceId);
             await pipeline.RunAsync(stoppingToken).ConfigureAwait(false);
@@ -63,29 +62,6 @@ public sealed partial class PipelineService(
         }
     }
 
-    private async Task OpenCameraAsync(CancellationToken cancellationToken)
-    {
-        for (int attempt = 1; ; attempt++)
-        {
-            // Waiting for a camera is the agent working as designed, not a hang: keep the watchdog fed.
-            heartbeat.Beat();
-            try
-            {
-                await camera.OpenAsync(cancellationToken).ConfigureAwait(false);
-                telemetry.SetCamera(camera.Backend, true, 0);
-                return;
-            }
-            catch (CameraException e) when (e.Disconnected)
-            {
-                telemetry.SetCamera(camera.Backend, false, 0);
-                telemetry.SetState(AgentState.Degraded);
-                telemetry.ReportError(e.Message);
-                LogCameraRetry(logger, attempt, e.Message);
-                await Task.Delay(TimeSpan.FromSeconds(Math.Min(10, attempt * 2)), cancellationToken).ConfigureAwait(false);
-            }
-        }
-    }
-
     public override void Dispose()
     {
         _models?.Dispose();
@@ -100,7 +76,4 @@ public sealed partial class PipelineService(
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "Agent cannot run: {Reason}")]
     private static partial void LogFatal(ILogger logger, string reason);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Camera not available (attempt {Attempt}): {Reason}; retrying")]
-    private static partial void LogCameraRetry(ILogger logger, int attempt, string reason);
 }
