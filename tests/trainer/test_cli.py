@@ -44,7 +44,7 @@ def test_train_resume_export(tiny_clip_dir, mvtec_dataset, tmp_path, capsys):
     assert main(["export", "--clip", str(tiny_clip_dir), "--out", str(pkg), "--prompts", str(run / "prompts.pt"),
                  "--good", str(mvtec_dataset / "COMP/widget/train/good")]) == 0
     manifest = json.loads((pkg / "manifest.json").read_text())
-    assert "trained prompts" in manifest["description"] and set(manifest["files"]) == {"model.onnx"}
+    assert "trained prompts" in manifest["description"] and set(manifest["files"]) == {"model.onnx", "features.onnx"}
     onnx.checker.check_model(onnx.load(str(pkg / "model.onnx")))
 
 

@@ -8,7 +8,9 @@ import torch
 import torch.nn.functional as F
 
 from edgeinspector_trainer.anomalyclip import AnomalyCLIP
-from edgeinspector_trainer.export import InspectionModel, calibrate_decision, export_onnx
+from edgeinspector_trainer.export import (InspectionModel, PatchFeatureModel, calibrate_decision,
+                                         export_features_onnx, export_onnx)
+from edgeinspector_trainer.memory_bank import patch_embeddings
 from edgeinspector_trainer.onnx_numpy import OnnxNumpyRunner
 from edgeinspector_trainer.package import export_package
 from edgeinspector_trainer.quantize import head_tensors, quantize_qdq
@@ -108,7 +110,7 @@ def test_package_manifest(tiny_clip_dir, mvtec_dataset, tmp_path):
     assert set(manifest["decision"]) == {"image_threshold", "pixel_threshold", "score_scale", "min_region_area_px"}
     assert manifest["decision"]["score_scale"] > 0
     assert {"image_auroc", "f1_max"} <= set(manifest["metrics"])
-    assert set(manifest["files"]) == {"model.onnx", "model.int8.onnx"}
+    assert set(manifest["files"]) == {"model.onnx", "model.int8.onnx", "features.onnx"}
     for name, info in manifest["files"].items():
         data = (pkg / name).read_bytes()
         assert info == {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
@@ -152,3 +154,77 @@ def test_gelu_geometry_exports_with_parity(tiny_clip_dir, tmp_path):
     out = OnnxNumpyRunner(proto).run({"image": images})
     assert np.abs(out["anomaly_map"] - amap.numpy()).max() <= 1e-4
     assert np.abs(out["score"] - score.numpy()).max() <= 1e-4
+
+
+def test_memory_bank_rows_are_symbolic_so_enroll_can_resize_it(exported, tmp_path):
+    _, text, _, path = exported
+    proto = onnx.load(str(path))
+    for vi in list(proto.graph.value_info) + list(proto.graph.output):
+        assert 24 not in [d.dim_value for d in vi.type.tensor_type.shape.dim], vi.name
+    # A bank of another size in the same graph runs (what edge-inspector enroll writes).
+    bank = F.normalize(torch.randn(7, 64), dim=-1)
+    inits = proto.graph.initializer
+    old = next(t for t in inits if t.name == "memory_bank")
+    inits.remove(old)
+    inits.append(onnx.numpy_helper.from_array(bank.numpy(), "memory_bank"))
+    images = _images(2, seed=5)
+    model = exported[0]
+    with torch.no_grad():
+        amap, score = model(torch.from_numpy(images), text, bank)
+    out = OnnxNumpyRunner(proto).run({"image": images})
+    assert np.abs(out["anomaly_map"] - amap.numpy()).max() <= 1e-4
+    assert np.abs(out["score"] - score.numpy()).max() <= 1e-4
+
+
+def test_features_onnx_gives_the_bank_embeddings(tiny_clip, tmp_path):
+    torch.manual_seed(0)
+    net = AnomalyCLIP(*tiny_clip).eval()
+    path = tmp_path / "features.onnx"
+    proto = export_features_onnx(net, path)
+    (inp,) = proto.graph.input
+    assert inp.name == "image" and inp.type.tensor_type.elem_type == onnx.TensorProto.UINT8
+    assert _dims(inp) == ["N", 32, 32, 3]
+    assert [o.name for o in proto.graph.output] == ["patch_features"]
+    images = _images(2, seed=6)
+    with torch.no_grad():
+        expected = PatchFeatureModel(net)(torch.from_numpy(images)).numpy()
+        from edgeinspector_trainer.anomalyclip import normalize_images
+        direct = patch_embeddings(net.image_features(normalize_images(torch.from_numpy(images)))[1]).numpy()
+    np.testing.assert_allclose(expected, direct)
+    got = OnnxNumpyRunner(path).run({"image": images})["patch_features"]
+    assert got.shape == (2, 16, 64)
+    assert np.abs(got - expected).max() <= 1e-4
+    np.testing.assert_allclose(np.linalg.norm(got, axis=-1), 1.0, atol=1e-5)
+
+
+def test_enrollable_export_carries_a_placeholder_bank(tiny_clip_dir, tmp_path):
+    pkg = tmp_path / "pkg"
+    manifest = export_package(tiny_clip_dir, pkg, enrollable=True, log=lambda m: None)
+    assert set(manifest["files"]) == {"model.onnx", "features.onnx"}
+    assert "placeholder memory bank" in manifest["description"]
+    inits = {t.name: onnx.numpy_helper.to_array(t) for t in onnx.load(str(pkg / "model.onnx")).graph.initializer}
+    np.testing.assert_array_equal(inits["memory_bank"], np.zeros((1, 64), np.float32))
+
+
+def test_reference_command_writes_raw_maps_and_scores(tiny_clip_dir, tmp_path):
+    from edgeinspector_trainer.cli import main
+    from edgeinspector_trainer.package import reference_outputs
+
+    pkg = tmp_path / "pkg"
+    export_package(tiny_clip_dir, pkg, enrollable=True, log=lambda m: None)
+    images = _images(2, seed=7)
+    raw = tmp_path / "in.u8"
+    images.tofile(raw)
+    out = tmp_path / "ref.f32"
+    assert main(["reference", "--clip", str(tiny_clip_dir), "--package", str(pkg), "--images", str(raw),
+                 "--size", "32", "--out", str(out)]) == 0
+    maps = np.fromfile(out, "<f4").reshape(2, 1, 32, 32)
+    scores = np.fromfile(str(out) + ".score", "<f4")
+    amap, score = reference_outputs(tiny_clip_dir, pkg, images)
+    np.testing.assert_array_equal(maps, amap)
+    np.testing.assert_array_equal(scores, score)
+    onnx_out = OnnxNumpyRunner(pkg / "model.onnx").run({"image": images})
+    assert np.abs(onnx_out["anomaly_map"] - maps).max() <= 1e-4
+    raw.write_bytes(b"\0" * 5)
+    assert main(["reference", "--clip", str(tiny_clip_dir), "--package", str(pkg), "--images", str(raw),
+                 "--size", "32", "--out", str(out)]) == 2

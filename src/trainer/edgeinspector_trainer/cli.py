@@ -21,8 +21,23 @@ def _train(a):
 def _export(a):
     from .package import export_package
     export_package(a.clip, a.out, prompts=a.prompts, image_size=a.image_size, dpam=a.dpam, good=a.good,
-                   val=a.val, int8=a.int8, name=a.name, version=a.version, seed=a.seed,
+                   val=a.val, int8=a.int8, name=a.name, version=a.version, seed=a.seed, enrollable=a.enrollable,
                    log=lambda m: print(m, flush=True))
+
+
+def _reference(a):
+    """Raw little-endian files, so a C# test reads them without an .npy parser."""
+    import numpy as np
+
+    from .package import reference_outputs
+    raw = np.fromfile(a.images, dtype=np.uint8)
+    per = a.size * a.size * 3
+    if raw.size == 0 or raw.size % per:
+        raise TrainerError(f"{a.images}: {raw.size} bytes is not a whole number of {a.size}x{a.size}x3 images")
+    amap, score = reference_outputs(a.clip, a.package, raw.reshape(-1, a.size, a.size, 3), a.prompts, a.dpam)
+    amap.astype("<f4").tofile(a.out)
+    score.astype("<f4").tofile(a.out + ".score")
+    print(f"wrote {amap.shape[0]} reference maps to {a.out} and scores to {a.out}.score")
 
 
 def _meta(a):
@@ -82,7 +97,19 @@ def build_parser():
     s.add_argument("--name", default="edgeinspector-anomalyclip")
     s.add_argument("--version", type=int, default=1)
     s.add_argument("--seed", type=int, default=0)
+    s.add_argument("--enrollable", action="store_true",
+                   help="without --good: a placeholder memory bank for edge-inspector enroll to replace")
     s.set_defaults(fn=_export)
+
+    s = sub.add_parser("reference", help="PyTorch anomaly maps/scores for a package (ONNX parity checks)")
+    s.add_argument("--clip", required=True)
+    s.add_argument("--package", required=True, help="package folder: text features + memory bank from model.onnx")
+    s.add_argument("--images", required=True, help="raw uint8 RGB images, N x size x size x 3")
+    s.add_argument("--size", type=int, required=True, help="model input size")
+    s.add_argument("--out", required=True, help="raw float32 maps [N,1,size,size]; scores go to OUT.score")
+    s.add_argument("--prompts")
+    s.add_argument("--dpam", type=int, default=None)
+    s.set_defaults(fn=_reference)
 
     s = sub.add_parser("meta", help="write meta.json / meta_train.json / meta_test.json")
     s.add_argument("--data", required=True)

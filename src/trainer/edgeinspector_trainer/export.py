@@ -2,7 +2,11 @@
 
 Graph contract (docs/model-package.md): input `image` uint8 [N,H,W,3] RGB, outputs
 `anomaly_map` float32 [N,1,H,W] and `score` float32 [N] in [0,1], initializers
-`text_features` [2,E] and optionally `memory_bank` [M,E].
+`text_features` [2,E] and optionally `memory_bank` [M,E] (its row count is symbolic in the
+graph, so `edge-inspector enroll` can replace the bank with one of another size).
+
+features.onnx (same input, same normalisation and vision tower): output `patch_features`
+float32 [N,P,E], the per-patch embeddings the memory bank is built from.
 """
 import hashlib
 import inspect
@@ -69,21 +73,50 @@ class InspectionModel(nn.Module):
         return amap, score
 
 
+class PatchFeatureModel(nn.Module):
+    """features.onnx: uint8 NHWC -> the memory bank's per-patch embeddings [N,P,E], through the
+    same normalisation and vision tower as InspectionModel."""
+
+    def __init__(self, anomaly_clip):
+        super().__init__()
+        self.net = anomaly_clip
+
+    def forward(self, image):
+        return patch_embeddings(self.net.image_features(normalize_images(image))[1])
+
+
+def _torch_export(model, args, path, input_names, output_names, dynamic_axes):
+    # torch >= 2.5 also has the dynamo exporter; these graphs are written for the TorchScript one.
+    extra = {"dynamo": False} if "dynamo" in inspect.signature(torch.onnx.export).parameters else {}
+    with torch.no_grad(), warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the exporter's tracer notes are not actionable here
+        torch.onnx.export(model, args, str(path), input_names=input_names, output_names=output_names,
+                          dynamic_axes=dynamic_axes, opset_version=OPSET, do_constant_folding=True, **extra)
+
+
+def export_features_onnx(anomaly_clip, path):
+    """features.onnx: input `image` uint8 [N,H,W,3], output `patch_features` float32 [N,P,E]."""
+    size = anomaly_clip.clip.config.image_size
+    model = PatchFeatureModel(anomaly_clip).cpu().eval()
+    dummy = torch.zeros(1, size, size, 3, dtype=torch.uint8)
+    _torch_export(model, (dummy,), path, ["image"], ["patch_features"],
+                  {"image": {0: "N"}, "patch_features": {0: "N"}})
+    proto = onnx.load(str(path))
+    onnx.checker.check_model(proto)
+    return proto
+
+
 def export_onnx(model, path, text_features, memory_bank=None):
     """Export InspectionModel to ONNX (opset 17, dynamic batch) with named initializers."""
     size = model.net.clip.config.image_size
     model = model.cpu().eval()
     dummy = torch.zeros(1, size, size, 3, dtype=torch.uint8)
     args, names = (dummy, text_features.cpu()), ["image", "text_features"]
+    axes = {"image": {0: "N"}, "anomaly_map": {0: "N"}, "score": {0: "N"}}
     if memory_bank is not None:
         args, names = args + (memory_bank.cpu(),), names + ["memory_bank"]
-    # torch >= 2.5 also has the dynamo exporter; this graph is written for the TorchScript one.
-    extra = {"dynamo": False} if "dynamo" in inspect.signature(torch.onnx.export).parameters else {}
-    with torch.no_grad(), warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # the exporter's tracer notes are not actionable here
-        torch.onnx.export(model, args, str(path), input_names=names, output_names=["anomaly_map", "score"],
-                          dynamic_axes={"image": {0: "N"}, "anomaly_map": {0: "N"}, "score": {0: "N"}},
-                          opset_version=OPSET, do_constant_folding=True, **extra)
+        axes["memory_bank"] = {0: "M"}  # no static bank size in the graph: enroll swaps in another bank
+    _torch_export(model, args, path, names, ["anomaly_map", "score"], axes)
     proto = onnx.load(str(path))
     graph = proto.graph
     for name, value in zip(names[1:], args[1:]):

@@ -1,4 +1,4 @@
-"""Build a model package folder: model.onnx (+ model.int8.onnx), manifest.json."""
+"""Build a model package folder: model.onnx (+ model.int8.onnx), features.onnx, manifest.json."""
 from pathlib import Path
 
 import numpy as np
@@ -8,7 +8,8 @@ from .anomalyclip import AnomalyCLIP, normalize_images, zero_shot_text_features
 from .clip_model import load_clip
 from .datasets import IMAGE_EXTS, read_image, read_mask, scan, select
 from .errors import DatasetError, ExportError
-from .export import InspectionModel, backbone_name, calibrate_decision, export_onnx, write_manifest
+from .export import (InspectionModel, backbone_name, calibrate_decision, export_features_onnx, export_onnx,
+                     write_manifest)
 from .memory_bank import build_memory_bank, patch_embeddings
 from .quantize import quantize_qdq
 from .train import apply_prompt_state, load_prompts
@@ -64,7 +65,9 @@ def held_out_good_scores(inspection, text_features, goods, patches, bank, bank_r
 
 
 def export_package(clip, out, prompts=None, image_size=None, dpam=None, good=None, val=None, int8=False,
-                   name="edgeinspector-anomalyclip", version=1, bank_ratio=0.1, seed=0, log=print):
+                   name="edgeinspector-anomalyclip", version=1, bank_ratio=0.1, seed=0, enrollable=False, log=print):
+    """enrollable without good: model.onnx carries a one-row zero placeholder `memory_bank` (every
+    patch reads memory distance 0.5) for `edge-inspector enroll` to replace with a real one."""
     if int8 and not good:
         raise ExportError("--int8 needs calibration images: pass --good DIR with good images")
     out = Path(out)
@@ -78,6 +81,9 @@ def export_package(clip, out, prompts=None, image_size=None, dpam=None, good=Non
         patches = run_batches(lambda x: patch_embeddings(model.image_features(normalize_images(x))[1]), goods)
         bank = build_memory_bank(patches, ratio=bank_ratio, seed=seed)
         log(f"memory bank: {bank.shape[0]} patches from {len(goods)} good images")
+    elif enrollable:
+        bank = torch.zeros(1, text_features.shape[1])
+        log("memory bank: one-row placeholder; run edge-inspector enroll to build the real one")
     inspection = InspectionModel(model).eval()
 
     def infer(x):
@@ -85,6 +91,8 @@ def export_package(clip, out, prompts=None, image_size=None, dpam=None, good=Non
 
     export_onnx(inspection, out / "model.onnx", text_features, bank)
     log(f"wrote {out / 'model.onnx'}")
+    export_features_onnx(model, out / "features.onnx")
+    log(f"wrote {out / 'features.onnx'}")
     good_scores = good_maps = val_data = None
     if goods is not None:
         good_scores, good_maps = held_out_good_scores(inspection, text_features, goods, patches, bank, bank_ratio,
@@ -97,7 +105,7 @@ def export_package(clip, out, prompts=None, image_size=None, dpam=None, good=Non
                  for s in samples]
         val_data = ([s.label for s in samples], scores.numpy(), [m[0] for m in maps.numpy()], masks)
     decision, metrics = calibrate_decision(good_scores, good_maps, val_data)
-    files = ["model.onnx"]
+    files = ["model.onnx", "features.onnx"]
     if int8:
         calib = goods[:MAX_CALIBRATION_IMAGES]
         quantize_qdq(out / "model.onnx", out / "model.int8.onnx", list(calib))
@@ -106,6 +114,27 @@ def export_package(clip, out, prompts=None, image_size=None, dpam=None, good=Non
     kind = "trained" if prompts else "zero-shot"
     manifest = write_manifest(out, files, name, version, backbone_name(cfg), size, decision, metrics,
                               f"AnomalyCLIP ({kind} prompts, DPAM {model.dpam})"
-                              + (f", memory bank {bank.shape[0]}" if bank is not None else ""))
+                              + (f", memory bank {bank.shape[0]}" if goods is not None
+                                 else ", placeholder memory bank (not enrolled)" if bank is not None else ""))
     log(f"wrote {out / 'manifest.json'}: decision {decision}")
     return manifest
+
+
+@torch.no_grad()
+def reference_outputs(clip, package, images, prompts=None, dpam=None):
+    """PyTorch's anomaly_map [N,1,H,W] and score [N] for uint8 images [N,H,W,3], with the text
+    features and memory bank read from the package's model.onnx: the reference that ONNX Runtime
+    runs of the same package are checked against."""
+    import onnx
+    import onnx.numpy_helper
+
+    inits = {t.name: t for t in onnx.load(str(Path(package) / "model.onnx")).graph.initializer}
+    if "text_features" not in inits:
+        raise ExportError(f"{Path(package) / 'model.onnx'}: no text_features initializer; not a CLIP package")
+    text = torch.from_numpy(onnx.numpy_helper.to_array(inits["text_features"]).copy())
+    bank = (torch.from_numpy(onnx.numpy_helper.to_array(inits["memory_bank"]).copy())
+            if "memory_bank" in inits else None)
+    model, _ = load_model(clip, prompts, images.shape[1], dpam)
+    inspection = InspectionModel(model).eval()
+    amap, score = run_batches(lambda x: inspection(x, text, bank), images)
+    return amap.numpy(), score.numpy()

@@ -1,0 +1,175 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using EdgeInspector.Core;
+
+namespace EdgeInspector.Cli;
+
+/// <summary>The edge-inspector workstation commands: eval, enroll, demo-images.</summary>
+public static class Commands
+{
+    public const string Usage = """
+        edge-inspector: model package tools (the agent's own serving path, CPU)
+
+          edge-inspector eval --model PKG --data DIR [--json] [--write-threshold] [--out REPORT_DIR]
+              image AUROC, image AP, F1-max and its threshold, pixel AUROC when masks exist.
+              DIR: MVTec layout (test/good, test/<defect>, ground_truth/<defect>/<name>_mask.png)
+              or good/ and <defect>/ directly. --write-threshold stores the F1-optimal threshold
+              in PKG's manifest (decision.image_threshold); --out writes roc_pr.png and gallery.png.
+          edge-inspector enroll --model PKG --good DIR --out PKG2 [--max-bank N]
+              few-shot memory bank from good images (features.onnx + greedy coreset) written
+              into a copy of PKG with version + 1, new hashes and good-only thresholds.
+          edge-inspector demo-images --out DIR [--count 40] [--seed 7] [--defect-fraction 0.3] [--mvtec]
+              the agent's deterministic synthetic parts; --mvtec sorts them into test/<kind>
+              with ground_truth masks.
+
+        Exit codes: 0 done, 2 bad arguments or data (one line on stderr), 1 unexpected failure.
+        """;
+
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        if (args.Length == 0 || args[0] is "help" or "--help" or "-h")
+        {
+            stdout.WriteLine(Usage);
+            return args.Length == 0 ? 2 : 0;
+        }
+
+        try
+        {
+            var rest = args[1..];
+            return args[0] switch
+            {
+                "eval" => Eval(new Arguments("eval", rest, ["--model", "--data", "--out"], ["--json", "--write-threshold"]), stdout, stderr),
+                "enroll" => Enroll(new Arguments("enroll", rest, ["--model", "--good", "--out", "--max-bank"], ["--json"]), stdout, stderr),
+                "demo-images" => Demo(new Arguments("demo-images", rest, ["--out", "--count", "--seed", "--defect-fraction"], ["--mvtec"]), stdout),
+                _ => throw new CliException($"unknown command '{args[0]}' (commands: eval, enroll, demo-images, help)"),
+            };
+        }
+        catch (CliException e)
+        {
+            stderr.WriteLine($"error: {e.Message}");
+            return 2;
+        }
+    }
+
+    private static int Eval(Arguments a, TextWriter stdout, TextWriter stderr)
+    {
+        string package = a.Required("--model");
+        var images = InspectionDataset.Scan(a.Required("--data"));
+        using var path = new ServingPath(package);
+        var r = Evaluation.Run(path, images);
+        var m = path.Runner.Package.Manifest;
+        if (a.Flag("--write-threshold"))
+        {
+            var manifest = PackageFiles.ReadManifest(path.Runner.Package.Directory);
+            var decision = manifest["decision"] as JsonObject ?? [];
+            decision["image_threshold"] = r.F1.Threshold;
+            manifest["decision"] = decision;
+            var metrics = manifest["metrics"] as JsonObject ?? [];
+            metrics["image_auroc"] = r.ImageAuroc;
+            metrics["image_ap"] = r.ImageAp;
+            metrics["f1_max"] = r.F1.F1;
+            if (r.PixelAuroc is { } p)
+            {
+                metrics["pixel_auroc"] = p;
+            }
+
+            manifest["metrics"] = metrics;
+            PackageFiles.WriteManifest(path.Runner.Package.Directory, manifest);
+        }
+
+        string? report = a.Value("--out");
+        if (report is not null)
+        {
+            EvaluationReport.Write(report, r, path, r.F1.Threshold);
+        }
+
+        if (a.Flag("--json"))
+        {
+            var json = new JsonObject
+            {
+                ["model"] = new JsonObject { ["name"] = m.Name, ["version"] = m.Version, ["sha256"] = path.Runner.Package.Identity.Sha256 },
+                ["execution_provider"] = path.Runner.Provider.Active.ToString(),
+                ["n_good"] = r.Good,
+                ["n_anomalous"] = r.Anomalous,
+                ["n_masks"] = r.MaskedImages,
+                ["image_auroc"] = r.ImageAuroc,
+                ["image_ap"] = r.ImageAp,
+                ["f1_max"] = r.F1.F1,
+                ["threshold"] = r.F1.Threshold,
+                ["precision"] = r.F1.Precision,
+                ["recall"] = r.F1.Recall,
+                ["ms_per_image"] = Math.Round(r.SecondsPerImage * 1000, 2),
+                ["threshold_written"] = a.Flag("--write-threshold"),
+            };
+            if (r.PixelAuroc is { } p)
+            {
+                json["pixel_auroc"] = p;
+            }
+
+            if (report is not null)
+            {
+                json["report"] = Path.GetFullPath(report);
+            }
+
+            stdout.WriteLine(json.ToJsonString());
+            return 0;
+        }
+
+        var kinds = string.Join(", ", r.Images.Where(i => i.Image.IsAnomalous).GroupBy(i => i.Image.Kind).Select(g => $"{g.Key} {g.Count()}"));
+        stdout.WriteLine(Invariant($"model        {m.Name} v{m.Version} on {path.Runner.Provider.Active} ({path.Width}x{path.Height})"));
+        stdout.WriteLine(Invariant($"data         {r.Good} good, {r.Anomalous} anomalous ({kinds}), {r.MaskedImages} masks"));
+        stdout.WriteLine(Invariant($"image AUROC  {r.ImageAuroc:F4}"));
+        stdout.WriteLine(Invariant($"image AP     {r.ImageAp:F4}"));
+        stdout.WriteLine(Invariant($"F1-max       {r.F1.F1:F4} at raw score >= {r.F1.Threshold:G6} (precision {r.F1.Precision:F3}, recall {r.F1.Recall:F3}); manifest threshold {m.Decision.ImageThreshold:G6}"));
+        stdout.WriteLine(r.PixelAuroc is { } px ? Invariant($"pixel AUROC  {px:F4}") : "pixel AUROC  - (no masks)");
+        stdout.WriteLine(Invariant($"speed        {r.SecondsPerImage * 1000:F1} ms/image (decode + preprocess + infer)"));
+        if (a.Flag("--write-threshold"))
+        {
+            stdout.WriteLine(Invariant($"wrote decision.image_threshold = {r.F1.Threshold:G6} to {Path.Combine(path.Runner.Package.Directory, ModelPackage.ManifestFileName)}"));
+        }
+
+        if (report is not null)
+        {
+            stdout.WriteLine($"wrote {Path.Combine(report, EvaluationReport.CurvesFile)} and {Path.Combine(report, EvaluationReport.GalleryFile)}");
+        }
+
+        _ = stderr;
+        return 0;
+    }
+
+    private static int Enroll(Arguments a, TextWriter stdout, TextWriter stderr)
+    {
+        bool json = a.Flag("--json");
+        var r = Enrollment.Run(a.Required("--model"), a.Required("--good"), a.Required("--out"), a.Int("--max-bank", 4096, 1, 1 << 20), m => (json ? stderr : stdout).WriteLine(m));
+        if (json)
+        {
+            stdout.WriteLine(new JsonObject
+            {
+                ["package"] = r.Package,
+                ["version"] = r.Version,
+                ["good_images"] = r.GoodImages,
+                ["memory_bank"] = new JsonArray(r.BankRows, r.BankWidth),
+                ["image_threshold"] = r.ImageThreshold,
+                ["pixel_threshold"] = r.PixelThreshold,
+                ["score_scale"] = r.ScoreScale,
+                ["seconds"] = Math.Round(r.Seconds, 2),
+            }.ToJsonString());
+        }
+        else
+        {
+            stdout.WriteLine(Invariant($"wrote {r.Package}: version {r.Version}, memory bank {r.BankRows}x{r.BankWidth} from {r.GoodImages} good images, image threshold {r.ImageThreshold:G6}, pixel threshold {r.PixelThreshold:G6} ({r.Seconds:F1} s)"));
+        }
+
+        return 0;
+    }
+
+    private static int Demo(Arguments a, TextWriter stdout)
+    {
+        string dir = a.Required("--out");
+        var written = DemoImages.Write(dir, a.Int("--count", 40, 1, 100_000), a.Int("--seed", 7, int.MinValue, int.MaxValue), a.Double("--defect-fraction", 0.3, 0, 1), a.Flag("--mvtec"));
+        stdout.WriteLine($"wrote {written.Count} images ({written.Count(w => w.Defect == Imaging.SyntheticDefect.None)} good) to {Path.GetFullPath(dir)}");
+        return 0;
+    }
+
+    private static string Invariant(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,3 @@
+using EdgeInspector.Cli;
+
+return Commands.Run(args, Console.Out, Console.Error);

@@ -1,0 +1,84 @@
+using System.Runtime.InteropServices;
+using EdgeInspector.Core;
+using EdgeInspector.Imaging;
+using EdgeInspector.Inference;
+using Microsoft.Extensions.Logging.Abstractions;
+using OpenCvSharp;
+
+namespace EdgeInspector.Cli;
+
+/// <summary>
+/// Scores images exactly as the agent does: OpenCV decode into a pooled <see cref="Frame"/> (Bgr8),
+/// <see cref="ModelInputWriter"/> conversion + resize, and the agent's <see cref="ModelLoader"/> /
+/// <see cref="ModelRunner"/> session.
+/// </summary>
+public sealed class ServingPath : IDisposable
+{
+    private readonly FramePool _pool = new(maxRetained: 2);
+    private readonly ModelInputWriter _writer = new();
+    private readonly byte[] _input;
+
+    public ServingPath(string packageDirectory, InferenceOptions? options = null)
+    {
+        try
+        {
+            Runner = new ModelLoader(options ?? CpuOptions(), NullLogger<ModelLoader>.Instance).Load(packageDirectory);
+        }
+        catch (ModelPackageException e)
+        {
+            throw new CliException(e.Message, e);
+        }
+
+        _input = new byte[Runner.InputLength];
+    }
+
+    public ModelRunner Runner { get; }
+
+    public int Width => Runner.Width;
+
+    public int Height => Runner.Height;
+
+    public static InferenceOptions CpuOptions() => new() { Providers = [ExecutionProviderKind.Cpu] };
+
+    /// <summary>The model input (uint8 RGB H×W×3) for an image file, through the agent's preprocessing.</summary>
+    public byte[] Prepare(string imagePath, byte[]? destination = null)
+    {
+        destination ??= new byte[Runner.InputLength];
+        using var bgr = Decode(imagePath);
+        int width = bgr.Width;
+        int height = bgr.Height;
+        using var frame = _pool.Rent(width, height, PixelFormat.Bgr8, 0, 0, 0);
+        int rowBytes = width * 3;
+        for (int y = 0; y < height; y++)
+        {
+            Marshal.Copy(bgr.Ptr(y), frame.Buffer, y * frame.Stride, rowBytes);
+        }
+
+        _writer.Write(frame, Runner.Width, Runner.Height, Runner.Package.Manifest.Input.Resize, destination);
+        return destination;
+    }
+
+    /// <summary>Raw score of an image; <see cref="ModelRunner.Map"/> holds its anomaly map until the next call.</summary>
+    public float Score(string imagePath) => Runner.Run(Prepare(imagePath, _input));
+
+    /// <summary>Raw score of an already prepared model input.</summary>
+    public float Score(byte[] input) => Runner.Run(input);
+
+    public static Mat Decode(string imagePath)
+    {
+        var image = Cv2.ImRead(imagePath, ImreadModes.Color);
+        if (image.Empty())
+        {
+            image.Dispose();
+            throw new CliException($"'{imagePath}' cannot be read as an image (corrupt or not an image): replace or remove it");
+        }
+
+        return image;
+    }
+
+    public void Dispose()
+    {
+        Runner.Dispose();
+        _writer.Dispose();
+    }
+}

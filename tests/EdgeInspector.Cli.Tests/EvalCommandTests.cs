@@ -1,0 +1,167 @@
+using System.Text.Json.Nodes;
+using EdgeInspector.Core;
+using EdgeInspector.Testing;
+
+namespace EdgeInspector.Cli.Tests;
+
+/// <summary>eval through the serving path, on the texture baseline (no Python needed).</summary>
+public sealed class EvalCommandTests : IClassFixture<EvalCommandTests.DemoSet>
+{
+    private readonly DemoSet _set;
+
+    public EvalCommandTests(DemoSet set) => _set = set;
+
+    /// <summary>24 synthetic parts in MVTec layout with masks, written once for the class.</summary>
+    public sealed class DemoSet : IDisposable
+    {
+        public DemoSet() => DemoImages.Write(Temp.Path, 24, seed: 11, defectFraction: 0.4, mvtec: true);
+
+        public TempDirectory Temp { get; } = new();
+
+        public string Path => Temp.Path;
+
+        public void Dispose() => Temp.Dispose();
+    }
+
+    [Fact]
+    public void Demo_images_in_mvtec_layout_have_a_mask_for_every_defect()
+    {
+        var images = InspectionDataset.Scan(_set.Path);
+        Assert.Equal(24, images.Count);
+        Assert.Contains(images, i => !i.IsAnomalous);
+        Assert.All(images.Where(i => i.IsAnomalous), i => Assert.NotNull(i.MaskPath));
+        foreach (var image in images.Where(i => i.IsAnomalous))
+        {
+            var mask = Evaluation.ReadMask(image, 64, 48);
+            Assert.Contains(true, mask);
+        }
+    }
+
+    [Fact]
+    public void Json_output_is_one_object_with_the_metrics()
+    {
+        var (code, stdout, stderr) = CliRun.Run("eval", "--model", RepoPaths.TextureBaselinePackage, "--data", _set.Path, "--json");
+
+        Assert.True(code == 0, stderr);
+        var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Single(lines);
+        var json = JsonNode.Parse(lines[0])!.AsObject();
+        foreach (string key in new[] { "image_auroc", "image_ap", "f1_max", "threshold", "pixel_auroc", "n_good", "n_anomalous" })
+        {
+            Assert.True(json.ContainsKey(key), key);
+        }
+
+        var images = InspectionDataset.Scan(_set.Path);
+        Assert.Equal(images.Count(i => !i.IsAnomalous), (int)json["n_good"]!);
+        Assert.Equal(images.Count(i => i.IsAnomalous), (int)json["n_anomalous"]!);
+        // The texture baseline separates the synthetic defects.
+        Assert.True((double)json["image_auroc"]! >= 0.9, lines[0]);
+        Assert.InRange((double)json["pixel_auroc"]!, 0.5, 1.0);
+    }
+
+    [Fact]
+    public void Write_threshold_stores_the_f1_threshold_and_keeps_the_package_valid()
+    {
+        using var temp = new TempDirectory();
+        string package = temp.Combine("pkg");
+        CliRun.CopyPackage(RepoPaths.TextureBaselinePackage, package);
+        string report = temp.Combine("report");
+
+        var (code, stdout, stderr) = CliRun.Run("eval", "--model", package, "--data", _set.Path, "--json", "--write-threshold", "--out", report);
+
+        Assert.True(code == 0, stderr);
+        var json = JsonNode.Parse(stdout)!.AsObject();
+        var loaded = ModelPackage.Load(package);
+        Assert.Equal((double)json["threshold"]!, loaded.Manifest.Decision.ImageThreshold, 12);
+        Assert.Equal((double)json["image_auroc"]!, loaded.Manifest.Metrics["image_auroc"], 12);
+        Assert.Empty(Directory.GetFiles(package, "*.tmp"));
+        Assert.Empty(Directory.GetFiles(package, ".*.tmp"));
+        Assert.True(new FileInfo(Path.Combine(report, EvaluationReport.CurvesFile)).Length > 1000);
+        Assert.True(new FileInfo(Path.Combine(report, EvaluationReport.GalleryFile)).Length > 1000);
+    }
+
+    [Fact]
+    public void Text_output_names_each_metric()
+    {
+        var (code, stdout, _) = CliRun.Run("eval", "--model", RepoPaths.TextureBaselinePackage, "--data", _set.Path);
+
+        Assert.Equal(0, code);
+        Assert.Contains("image AUROC", stdout, StringComparison.Ordinal);
+        Assert.Contains("F1-max", stdout, StringComparison.Ordinal);
+        Assert.Contains("pixel AUROC  0.", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Class_folders_directly_under_the_dataset_are_accepted_without_masks()
+    {
+        using var temp = new TempDirectory();
+        CopyKind("good", temp.Combine("good"));
+        CopyKind("crack", temp.Combine("crack"));
+        CopyKind("scratch", temp.Combine("scratch"));
+
+        var (code, stdout, stderr) = CliRun.Run("eval", "--model", RepoPaths.TextureBaselinePackage, "--data", temp.Path, "--json");
+
+        Assert.True(code == 0, stderr);
+        Assert.False(JsonNode.Parse(stdout)!.AsObject().ContainsKey("pixel_auroc"));
+    }
+
+    [Fact]
+    public void A_dataset_without_good_images_is_refused()
+    {
+        using var temp = new TempDirectory();
+        CopyKind("crack", temp.Combine("test", "crack"));
+
+        var (code, _, stderr) = CliRun.Run("eval", "--model", RepoPaths.TextureBaselinePackage, "--data", temp.Path);
+
+        Assert.Equal(2, code);
+        Assert.Contains("no good images", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_dataset_without_anomalous_images_is_refused()
+    {
+        using var temp = new TempDirectory();
+        CopyKind("good", temp.Combine("test", "good"));
+
+        var (code, _, stderr) = CliRun.Run("eval", "--model", RepoPaths.TextureBaselinePackage, "--data", temp.Path);
+
+        Assert.Equal(2, code);
+        Assert.Contains("no anomalous images", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_unreadable_image_is_named()
+    {
+        using var temp = new TempDirectory();
+        CopyKind("good", temp.Combine("test", "good"));
+        CopyKind("crack", temp.Combine("test", "crack"));
+        string broken = temp.Combine("test", "crack", "broken.png");
+        File.WriteAllText(broken, "not an image");
+
+        var (code, _, stderr) = CliRun.Run("eval", "--model", RepoPaths.TextureBaselinePackage, "--data", temp.Path);
+
+        Assert.Equal(2, code);
+        Assert.Contains(broken, stderr, StringComparison.Ordinal);
+        Assert.Contains("cannot be read as an image", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Bad_arguments_exit_2_with_one_line()
+    {
+        var (code, _, stderr) = CliRun.Run("eval", "--model", RepoPaths.TextureBaselinePackage);
+        Assert.Equal(2, code);
+        Assert.Contains("--data is required", stderr, StringComparison.Ordinal);
+        Assert.Equal(2, CliRun.Run("eval", "--bogus").Code);
+        Assert.Equal(2, CliRun.Run("frobnicate").Code);
+        Assert.Equal(0, CliRun.Run("help").Code);
+    }
+
+    private void CopyKind(string kind, string to)
+    {
+        Directory.CreateDirectory(to);
+        foreach (string file in Directory.GetFiles(Path.Combine(_set.Path, "test", kind)))
+        {
+            File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
+        }
+    }
+}
