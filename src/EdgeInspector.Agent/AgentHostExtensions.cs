@@ -56,6 +56,10 @@ public static class AgentHostExtensions
         services.AddOptions<ModelOptions>().BindConfiguration(ModelOptions.Section).ValidateOnStart();
         services.AddOptions<InferenceOptions>().BindConfiguration(InferenceOptions.Section).ValidateOnStart();
         services.AddOptions<LightOptions>().BindConfiguration(LightOptions.Section).ValidateOnStart();
+        services.AddOptions<PartSensorOptions>().BindConfiguration(PartSensorOptions.Section).ValidateOnStart();
+        services.AddOptions<RejectOptions>().BindConfiguration(RejectOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<PartSensorOptions>, PartSensorOptionsValidator>();
+        services.AddSingleton<IValidateOptions<RejectOptions>, RejectOptionsValidator>();
         services.AddOptions<MqttOptions>().BindConfiguration(MqttOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<AgentOptions>, AgentOptionsValidator>();
         services.AddSingleton<IValidateOptions<CameraOptions>, CameraOptionsValidator>();
@@ -67,7 +71,8 @@ public static class AgentHostExtensions
         services.AddSingleton(sp => new AgentTelemetry(sp.GetRequiredService<IOptions<AgentOptions>>().Value.DeviceId));
         services.AddSingleton(new FramePool());
         services.AddSingleton<ICamera>(CreateCamera);
-        services.AddSingleton(CreateLight);
+        services.AddSingleton(CreateGpio);
+        services.AddSingleton(CreateLineIo);
         services.AddSingleton(sp => new ModelLoader(sp.GetRequiredService<IOptions<InferenceOptions>>().Value, sp.GetRequiredService<ILogger<ModelLoader>>()));
 
         // The publisher is registered before the pipeline so it stops after it and flushes the last verdicts.
@@ -133,19 +138,44 @@ public static class AgentHostExtensions
         };
     }
 
-    private static LightStrobe CreateLight(IServiceProvider sp)
+    /// <summary>
+    /// One controller for the whole header (light, part sensor, reject), on libgpiod or the
+    /// recording driver per Light:Driver; null when nothing uses GPIO. Pins are checked first:
+    /// each used once, each a GPIO on the Orin Nano header.
+    /// </summary>
+    private static HeaderGpio CreateGpio(IServiceProvider sp)
     {
-        var options = sp.GetRequiredService<IOptions<LightOptions>>().Value;
-        if (options.Mode == LightMode.Off)
+        var light = sp.GetRequiredService<IOptions<LightOptions>>().Value;
+        var sensor = sp.GetRequiredService<IOptions<PartSensorOptions>>().Value;
+        var reject = sp.GetRequiredService<IOptions<RejectOptions>>().Value;
+        if (light.Mode == LightMode.Off && !sensor.Enabled && !reject.Enabled)
         {
-            return new LightStrobe(options, null);
+            return new HeaderGpio(null, light.Driver);
         }
 
-        GpioDriver driver = options.Driver switch
+        GpioPinPlan.For(light, sensor.Enabled ? sensor : null, reject.Enabled ? reject : null).ThrowIfInvalid();
+        GpioDriver driver = light.Driver switch
         {
             GpioDriverKind.Libgpiod => new LibGpiodDriver(0),
             _ => new RecordingGpioDriver(),
         };
-        return new LightStrobe(options, new GpioController(driver));
+        return new HeaderGpio(new GpioController(driver), light.Driver);
     }
+
+    private static LineIo CreateLineIo(IServiceProvider sp)
+    {
+        var gpio = sp.GetRequiredService<HeaderGpio>();
+        var light = sp.GetRequiredService<IOptions<LightOptions>>().Value;
+        var sensor = sp.GetRequiredService<IOptions<PartSensorOptions>>().Value;
+        var reject = sp.GetRequiredService<IOptions<RejectOptions>>().Value;
+        var strobe = new LightStrobe(light, light.Mode == LightMode.Off ? null : gpio.Controller);
+        var trigger = sensor.Enabled ? new PartTrigger(sensor, gpio.Controller!, gpio.Driver) : null;
+        return new LineIo(strobe, trigger, reject.Enabled ? new RejectOutput(reject, gpio.Controller, gpio.Driver) : null);
+    }
+}
+
+/// <summary>The header's GPIO controller (null when nothing uses GPIO) and the driver kind that maps pins to lines.</summary>
+internal sealed record HeaderGpio(GpioController? Controller, GpioDriverKind Driver) : IDisposable
+{
+    public void Dispose() => Controller?.Dispose();
 }

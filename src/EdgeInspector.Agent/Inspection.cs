@@ -11,15 +11,19 @@ namespace EdgeInspector.Agent;
 /// </summary>
 internal sealed class Inspection : IDisposable
 {
-    public Inspection(long seq, string id)
+    public Inspection(long seq, string id, long? partTicks = null)
     {
         Seq = seq;
         Id = id;
+        PartTicks = partTicks;
         Ts = DateTimeOffset.UtcNow;
         StartTicks = Stopwatch.GetTimestamp();
     }
 
     public long Seq { get; }
+
+    /// <summary>When the part sensor saw this part (Stopwatch ticks); null in free run.</summary>
+    public long? PartTicks { get; }
 
     public string Id { get; }
 

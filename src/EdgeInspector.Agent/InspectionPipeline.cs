@@ -17,7 +17,7 @@ namespace EdgeInspector.Agent;
 public sealed partial class InspectionPipeline
 {
     private readonly ICamera _camera;
-    private readonly LightStrobe _light;
+    private readonly LineIo _io;
     private readonly ModelSlot _models;
     private readonly AgentOptions _options;
     private readonly ModelOptions _modelOptions;
@@ -27,11 +27,11 @@ public sealed partial class InspectionPipeline
     private readonly ILogger _logger;
     private readonly string _idPrefix = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds().ToString("x", System.Globalization.CultureInfo.InvariantCulture);
 
-    public InspectionPipeline(ICamera camera, LightStrobe light, ModelSlot models, AgentOptions options, ModelOptions modelOptions, IReadOnlyList<IVerdictSink> sinks, AgentTelemetry telemetry, ILogger logger, PipelineHeartbeat? heartbeat = null)
+    public InspectionPipeline(ICamera camera, LineIo io, ModelSlot models, AgentOptions options, ModelOptions modelOptions, IReadOnlyList<IVerdictSink> sinks, AgentTelemetry telemetry, ILogger logger, PipelineHeartbeat? heartbeat = null)
     {
         _heartbeat = heartbeat ?? new PipelineHeartbeat();
         _camera = camera;
-        _light = light;
+        _io = io;
         _models = models;
         _options = options;
         _modelOptions = modelOptions;
@@ -41,6 +41,11 @@ public sealed partial class InspectionPipeline
     }
 
     private static readonly TimeSpan IdleBeat = TimeSpan.FromSeconds(1);
+
+    private long _overruns;
+
+    /// <summary>Parts that arrived while the previous one was still being captured.</summary>
+    public long Overruns => Interlocked.Read(ref _overruns);
 
     /// <summary>Per-stage latency, for the benchmark and status.</summary>
     public StageLatencies Latencies { get; } = new();
@@ -103,6 +108,7 @@ public sealed partial class InspectionPipeline
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(stopAcquiring, abort);
         var token = linked.Token;
+        long previousCaptureEnd = 0;
         for (long seq = 1; _options.MaxFrames == 0 || seq <= _options.MaxFrames; seq++)
         {
             if (token.IsCancellationRequested)
@@ -111,7 +117,26 @@ public sealed partial class InspectionPipeline
             }
 
             _heartbeat.Beat();
-            var inspection = new Inspection(seq, $"{_telemetry.DeviceId}-{_idPrefix}-{seq}");
+            PartDetected? part = null;
+            if (_io.Parts is { } parts)
+            {
+                part = await NextPartAsync(parts, token).ConfigureAwait(false);
+                if (part is null)
+                {
+                    break;
+                }
+            }
+
+            var inspection = new Inspection(seq, $"{_telemetry.DeviceId}-{_idPrefix}-{seq}", part?.EdgeTimestamp);
+            if (part is { } p && p.EdgeTimestamp < previousCaptureEnd)
+            {
+                // The part arrived while the previous one was still being captured: it was not imaged.
+                Interlocked.Increment(ref _overruns);
+                inspection.Fail("overrun: the part arrived while the previous part was still being captured; slow the line or shorten the exposure");
+                await output.WriteAsync(inspection, abort).ConfigureAwait(false);
+                continue;
+            }
+
             bool lost = false;
             try
             {
@@ -139,6 +164,7 @@ public sealed partial class InspectionPipeline
                 lost = e.Disconnected;
             }
 
+            previousCaptureEnd = Stopwatch.GetTimestamp();
             inspection.AcquireMs = Stopwatch.GetElapsedTime(inspection.StartTicks).TotalMilliseconds;
             Latencies.Acquire.Record(inspection.AcquireMs);
             await output.WriteAsync(inspection, abort).ConfigureAwait(false);
@@ -151,6 +177,39 @@ public sealed partial class InspectionPipeline
         }
     }
 
+    /// <summary>Waits for the part sensor, beating the heartbeat while the line is idle; null when the sensor stops.</summary>
+    private async Task<PartDetected?> NextPartAsync(ChannelReader<PartDetected> parts, CancellationToken token)
+    {
+        try
+        {
+            while (true)
+            {
+                if (parts.TryRead(out var part))
+                {
+                    return part;
+                }
+
+                using var idle = CancellationTokenSource.CreateLinkedTokenSource(token);
+                idle.CancelAfter(IdleBeat);
+                try
+                {
+                    if (!await parts.WaitToReadAsync(idle.Token).ConfigureAwait(false))
+                    {
+                        return null;
+                    }
+                }
+                catch (OperationCanceledException) when (!token.IsCancellationRequested)
+                {
+                    _heartbeat.Beat();
+                }
+            }
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            return null;
+        }
+    }
+
     /// <summary>
     /// One capture with the light on. A triggered camera can wait a long time for the next part:
     /// while it waits on a connected camera the heartbeat keeps beating, so an idle line is not
@@ -158,7 +217,7 @@ public sealed partial class InspectionPipeline
     /// </summary>
     private async Task<Frame?> CaptureAsync(CancellationToken token)
     {
-        var capture = _light.BracketAsync(_camera.CaptureAsync, token).AsTask();
+        var capture = _io.Light.BracketAsync(_camera.CaptureAsync, token).AsTask();
         while (!capture.IsCompleted)
         {
             using var idle = CancellationTokenSource.CreateLinkedTokenSource(token);
@@ -233,6 +292,12 @@ public sealed partial class InspectionPipeline
                     LogPartNotInspected(_logger, inspection.Seq, verdict.Error);
                 }
 
+                // The actuator first: it has a deadline, the messages do not.
+                if (_io.Reject is { } reject && reject.Submit(verdict.Kind, inspection.PartTicks ?? inspection.StartTicks) == RejectDecision.Late)
+                {
+                    LogRejectLate(_logger, verdict.Seq);
+                }
+
                 foreach (var sink in _sinks)
                 {
                     sink.Publish(verdict, inspection.Thumbnail);
@@ -278,6 +343,9 @@ public sealed partial class InspectionPipeline
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Camera {Backend} opened (attempt {Attempt})")]
     private static partial void LogCameraOpened(ILogger logger, string backend, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Part {Seq} is NG but its verdict came after it passed the reject actuator: raise Reject:Delay or speed up inspection")]
+    private static partial void LogRejectLate(ILogger logger, long seq);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Frame source ended after {Frames} frames")]
     private static partial void LogSourceEnded(ILogger logger, long frames);

@@ -18,7 +18,7 @@ public sealed partial class PipelineService(
     IOptions<AgentOptions> agent,
     IOptions<ModelOptions> model,
     ICamera camera,
-    LightStrobe light,
+    LineIo io,
     ModelLoader loader,
     IEnumerable<IVerdictSink> sinks,
     AgentTelemetry telemetry,
@@ -39,8 +39,8 @@ public sealed partial class PipelineService(
             _models = new ModelSlot(runner);
             _models.Swapped += r => telemetry.SetModel(r.Package.Identity, r.Provider.Active.ToString(), r.Provider.Notes);
             telemetry.SetModel(runner.Package.Identity, runner.Provider.Active.ToString(), runner.Provider.Notes);
-            telemetry.SetLight(light.Mode, () => light.Strobes);
-            var pipeline = new InspectionPipeline(camera, light, _models, agent.Value, model.Value, [.. sinks], telemetry, logger, heartbeat);
+            telemetry.SetLight(io.Light.Mode, () => io.Light.Strobes);
+            var pipeline = new InspectionPipeline(camera, io, _models, agent.Value, model.Value, [.. sinks], telemetry, logger, heartbeat);
             await pipeline.OpenCameraAsync(stoppingToken).ConfigureAwait(false);
             telemetry.SetState(AgentState.Running);
             LogRunning(logger, telemetry.DeviceId);

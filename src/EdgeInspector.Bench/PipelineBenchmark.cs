@@ -20,7 +20,7 @@ internal static class PipelineBenchmark
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        string model = Arg(args, "--model") ?? "engines/texture-baseline";
+        string model = Arg(args, "--model") ?? "engines/demo-clip";
         int frames = int.Parse(Arg(args, "--frames") ?? "600", CultureInfo.InvariantCulture);
         string images = Path.Combine(Path.GetTempPath(), "edge-inspector-bench", "parts-v1");
         if (!Directory.Exists(images))
@@ -88,8 +88,8 @@ internal static class PipelineBenchmark
         await publisher.StartAsync(CancellationToken.None);
         await using var camera = new ReplayCamera(new ReplayOptions { Path = images, Fps = 0, Loop = true }, new FramePool());
         await camera.OpenAsync(CancellationToken.None);
-        using var light = new LightStrobe(new LightOptions { LeadTime = TimeSpan.Zero }, new System.Device.Gpio.GpioController(new RecordingGpioDriver()));
-        var pipeline = new InspectionPipeline(camera, light, slot, agent, new ModelOptions(), [publisher], telemetry, NullLogger.Instance);
+        using var io = new LineIo(new LightStrobe(new LightOptions { LeadTime = TimeSpan.Zero }, new System.Device.Gpio.GpioController(new RecordingGpioDriver())));
+        var pipeline = new InspectionPipeline(camera, io, slot, agent, new ModelOptions(), [publisher], telemetry, NullLogger.Instance);
 
         long start = Stopwatch.GetTimestamp();
         await pipeline.RunAsync(CancellationToken.None);

@@ -34,14 +34,21 @@ public sealed class InspectionPipelineTests : IDisposable
         return path;
     }
 
-    private static async Task RunAsync(ReplayOptions replay, ModelSlot slot, RecordingSink sink, LightStrobe? light = null, long maxFrames = 0, FramePool? pool = null)
+    private static async Task<InspectionPipeline> RunAsync(ReplayOptions replay, ModelSlot slot, RecordingSink sink, LightStrobe? light = null, long maxFrames = 0, FramePool? pool = null, LineIo? io = null, Func<Task>? whileRunning = null)
     {
         await using var camera = new ReplayCamera(replay, pool ?? new FramePool());
         await camera.OpenAsync(CancellationToken.None);
-        using var strobe = light ?? new LightStrobe(new LightOptions { Mode = LightMode.Off }, null);
-        var pipeline = new InspectionPipeline(camera, strobe, slot, new AgentOptions { DeviceId = "t", MaxFrames = maxFrames }, new ModelOptions(), [sink], new AgentTelemetry("t"), NullLogger.Instance);
+        using var line = io ?? new LineIo(light ?? new LightStrobe(new LightOptions { Mode = LightMode.Off }, null));
+        var pipeline = new InspectionPipeline(camera, line, slot, new AgentOptions { DeviceId = "t", MaxFrames = maxFrames }, new ModelOptions(), [sink], new AgentTelemetry("t"), NullLogger.Instance);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await pipeline.RunAsync(CancellationToken.None, timeout.Token);
+        var run = pipeline.RunAsync(CancellationToken.None, timeout.Token);
+        if (whileRunning is not null)
+        {
+            await whileRunning();
+        }
+
+        await run;
+        return pipeline;
     }
 
     [Fact]
@@ -142,6 +149,65 @@ public sealed class InspectionPipelineTests : IDisposable
         var strobes = edges.Skip(1).SkipLast(1).Chunk(2).ToList();
         Assert.Equal(9, strobes.Count);
         Assert.All(strobes, s => Assert.Equal([PinValue.High, PinValue.Low], s));
+    }
+
+    [Fact]
+    public async Task With_a_part_sensor_each_part_is_captured_once_and_an_overrun_is_reported()
+    {
+        var driver = new RecordingGpioDriver();
+        var controller = new GpioController(driver);
+        var sensor = new PartSensorOptions { Enabled = true, Pin = 11, Debounce = TimeSpan.FromMilliseconds(2) };
+        // A 300 ms light lead time makes each capture slow enough for the next part to arrive during it.
+        var io = new LineIo(new LightStrobe(new LightOptions { Pin = 7, LeadTime = TimeSpan.FromMilliseconds(300) }, controller), new PartTrigger(sensor, controller, GpioDriverKind.Recording));
+        using var slot = new ModelSlot(_loader.Load(RepoPaths.TextureBaselinePackage));
+        var sink = new RecordingSink();
+
+        var pipeline = await RunAsync(new ReplayOptions { Path = Images(6), Fps = 0, Loop = true }, slot, sink, maxFrames: 4, io: io, whileRunning: async () =>
+        {
+            await PartAsync(driver);
+            await Task.Delay(600);
+            await PartAsync(driver);
+            await PartAsync(driver);
+            await Task.Delay(600);
+            await PartAsync(driver);
+        });
+
+        var verdicts = sink.Received.Select(r => r.Verdict).ToList();
+        Assert.Equal([1L, 2, 3, 4], verdicts.Select(v => v.Seq));
+        var overrun = Assert.Single(verdicts, v => v.Kind == VerdictKind.Error);
+        Assert.Equal(3, overrun.Seq);
+        Assert.StartsWith("overrun", overrun.Error, StringComparison.Ordinal);
+        Assert.Equal(1, pipeline.Overruns);
+        Assert.Equal(3, driver.Edges.Count(e => e.Pin == 7 && e.Value == PinValue.High));
+    }
+
+    [Fact]
+    public async Task The_reject_actuator_pulses_once_per_NG_part()
+    {
+        var driver = new RecordingGpioDriver();
+        var controller = new GpioController(driver);
+        // Parts 250 ms apart, the actuator 300 ms down the conveyor: pulses never overlap and no verdict is late.
+        var reject = new RejectOptions { Enabled = true, Pin = 13, Delay = TimeSpan.FromMilliseconds(300), PulseWidth = TimeSpan.FromMilliseconds(5) };
+        var output = new RejectOutput(reject, controller, GpioDriverKind.Recording);
+        var io = new LineIo(new LightStrobe(new LightOptions { Mode = LightMode.Off }, null), Reject: output);
+        using var slot = new ModelSlot(_loader.Load(RepoPaths.TextureBaselinePackage));
+        var sink = new RecordingSink();
+        await RunAsync(new ReplayOptions { Path = Images(12), Fps = 4, Loop = false }, slot, sink, io: io);
+        await Task.Delay(500);
+
+        int ng = sink.Received.Count(r => r.Verdict.Kind == VerdictKind.Ng);
+        Assert.InRange(ng, 1, 11);
+        Assert.Equal(0, output.Late);
+        Assert.Equal(ng, driver.Edges.Count(e => e.Pin == 13 && e.Value == PinValue.High));
+    }
+
+    /// <summary>A part passing the sensor: the input rises, holds past the debounce time, falls.</summary>
+    private static async Task PartAsync(RecordingGpioDriver driver)
+    {
+        driver.Drive(11, PinValue.High);
+        await Task.Delay(20);
+        driver.Drive(11, PinValue.Low);
+        await Task.Delay(20);
     }
 
     private string CopyPackageAsVersion(int version)
