@@ -55,7 +55,7 @@ build_agent() {
 cmd_demo() {
   ensure_packages "${APT_RUNTIME[@]}"
   build_agent
-  exec dotnet "src/EdgeInspector.Agent/bin/$CONFIG/net10.0/edge-inspector-agent.dll" --demo --model engines/texture-baseline "$@"
+  exec dotnet "src/EdgeInspector.Agent/bin/$CONFIG/net10.0/edge-inspector-agent.dll" --demo --model engines/demo-clip "$@"
 }
 
 cmd_bench() {
