@@ -1,0 +1,633 @@
+using System.Diagnostics;
+using System.Globalization;
+using EdgeInspector.Core;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using static EdgeInspector.Acquisition.SpinnakerNativeMethods;
+
+namespace EdgeInspector.Acquisition;
+
+/// <summary>A FLIR camera the Spinnaker SDK found.</summary>
+public sealed record SpinnakerDevice(string? Serial, string? Model)
+{
+    public override string ToString() => $"serial {Serial ?? "?"} (model {Model ?? "?"})";
+}
+
+/// <summary>What the camera reports after <see cref="SpinnakerCamera.OpenAsync"/> configured it.</summary>
+/// <param name="Applied">Every planned write, as <c>Node=value read back</c>.</param>
+/// <param name="Skipped">Optional writes the camera has no writable node for.</param>
+public sealed record SpinnakerSettings(string Serial, string? Model, IReadOnlyList<string> Applied, IReadOnlyList<string> Skipped, string? UsbfsWarning);
+
+/// <summary>
+/// A FLIR camera (Blackfly S BFS-U3 and other Spinnaker cameras) through the Spinnaker SDK's C
+/// API, for Linux and the Jetson where SpinnakerNET does not exist. <see cref="OpenAsync"/> tears
+/// down whatever was open, then opens the camera and applies <see cref="GenICamNodePlan"/>, so the
+/// agent recovers from a <see cref="CameraException"/> with <see cref="CameraException.Disconnected"/>
+/// by calling it again. Captures copy the SDK's image into a pooled <see cref="Frame"/> and release
+/// the image straight away.
+/// </summary>
+public sealed class SpinnakerCamera : ICamera
+{
+    /// <summary>The kernel's limit on USB buffer memory; USB3 Vision cameras need about 1000 MB.</summary>
+    public const string UsbfsMemoryPath = "/sys/module/usbcore/parameters/usbfs_memory_mb";
+
+    private const int RequiredUsbfsMb = 1000;
+    private static readonly TimeSpan WaitSlice = TimeSpan.FromMilliseconds(100);
+
+    private readonly SpinnakerOptions _options;
+    private readonly FramePool _pool;
+    private readonly ILogger _logger;
+    private readonly IReadOnlyList<NodeWrite> _plan;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private CancellationTokenSource _session = new();
+    private nint _system;
+    private nint _list;
+    private nint _camera;
+    private nint _nodeMap;
+    private bool _initialized;
+    private bool _acquiring;
+    private PixelFormat _format;
+    private long _dropped;
+    private volatile bool _connected;
+    private bool _disposed;
+
+    public SpinnakerCamera(SpinnakerOptions options, FramePool pool, ILogger<SpinnakerCamera>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(pool);
+        _options = options;
+        _pool = pool;
+        _logger = logger ?? (ILogger)NullLogger.Instance;
+        _plan = GenICamNodePlan.For(options);
+    }
+
+    public string Backend => "spinnaker";
+
+    public bool IsConnected => _connected;
+
+    public long Dropped => Interlocked.Read(ref _dropped);
+
+    /// <summary>The configuration read back from the camera at the last successful open.</summary>
+    public SpinnakerSettings? Settings { get; private set; }
+
+    /// <summary>
+    /// A warning with the fix when the kernel's usbfs buffer limit (default 16 MB) is below what a
+    /// USB3 camera streaming large frames needs; null when it is enough, unlimited (0), or the file
+    /// is absent (not Linux, no USB core).
+    /// </summary>
+    public static string? UsbfsWarning(string path = UsbfsMemoryPath)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(path).Trim();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+
+        if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int megabytes))
+        {
+            return $"{path} reads '{text}', not a number of MB; USB3 cameras need usbcore.usbfs_memory_mb={RequiredUsbfsMb}.";
+        }
+
+        if (megabytes == 0 || megabytes >= RequiredUsbfsMb)
+        {
+            return null;
+        }
+
+        return $"USB buffer memory is limited to {megabytes} MB ({path}); a USB3 camera needs {RequiredUsbfsMb} MB or it drops frames and fails with incomplete images at high resolution or rate. "
+            + $"Fix: append usbcore.usbfs_memory_mb={RequiredUsbfsMb} to the APPEND line in /boot/extlinux/extlinux.conf (Jetson; GRUB_CMDLINE_LINUX_DEFAULT on a PC) and reboot, "
+            + $"or for this boot: echo {RequiredUsbfsMb} | sudo tee {path}.";
+    }
+
+    /// <summary>Cameras the Spinnaker SDK finds now.</summary>
+    public static IReadOnlyList<SpinnakerDevice> Discover()
+    {
+        nint system = 0;
+        nint list = 0;
+        try
+        {
+            Check(spinSystemGetInstance(out system), "getting the Spinnaker system instance");
+            Check(spinCameraListCreateEmpty(out list), "creating a camera list");
+            Check(spinSystemGetCameras(system, list), "enumerating cameras");
+            return ListDevices(list);
+        }
+        catch (DllNotFoundException e)
+        {
+            throw MissingSdk(e);
+        }
+        finally
+        {
+            ReleaseList(ref list);
+            if (system != 0)
+            {
+                spinSystemReleaseInstance(system);
+            }
+        }
+    }
+
+    public async ValueTask OpenAsync(CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        await _session.CancelAsync().ConfigureAwait(false);
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            // Enumeration, Init and the teardown of a lost device block for seconds: keep them off the caller.
+            await Task.Run(() => Reopen(cancellationToken), cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public async ValueTask<Frame?> CaptureAsync(CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (!_connected)
+            {
+                throw new CameraException("The Spinnaker camera is not open (it was lost or never opened); call OpenAsync to reconnect.", disconnected: true);
+            }
+
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _session.Token);
+            return await Task.Run(() => Capture(linked.Token), linked.Token).ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private void Reopen(CancellationToken cancellationToken)
+    {
+        TearDown();
+        _session.Dispose();
+        _session = new CancellationTokenSource();
+        cancellationToken.ThrowIfCancellationRequested();
+        string? usbfs = OperatingSystem.IsLinux() ? UsbfsWarning() : null;
+        if (usbfs is not null)
+        {
+            _logger.LogWarning("{Warning}", usbfs);
+        }
+
+        try
+        {
+            var (serial, model) = OpenDevice();
+            var (applied, skipped) = Configure();
+            Check(spinCameraBeginAcquisition(_camera), "starting acquisition (BeginAcquisition)");
+            _acquiring = true;
+            Settings = new SpinnakerSettings(serial, model, applied, skipped, usbfs);
+            _connected = true;
+            _logger.LogInformation("Spinnaker camera {Serial} ({Model}) open: {Applied}", serial, model, string.Join(", ", applied));
+        }
+        catch (DllNotFoundException e)
+        {
+            TearDown();
+            throw MissingSdk(e);
+        }
+        catch (EntryPointNotFoundException e)
+        {
+            TearDown();
+            throw new CameraException($"The installed {Spinnaker} lacks {e.Message}; install Spinnaker SDK 3.x or 4.x for arm64 (Ubuntu 22.04).", e);
+        }
+        catch
+        {
+            TearDown();
+            throw;
+        }
+    }
+
+    private (string Serial, string? Model) OpenDevice()
+    {
+        Check(spinSystemGetInstance(out _system), "getting the Spinnaker system instance");
+        Check(spinCameraListCreateEmpty(out _list), "creating a camera list");
+        Check(spinSystemGetCameras(_system, _list), "enumerating cameras");
+        Check(spinCameraListGetSize(_list, out nuint count), "counting cameras");
+        string? wanted = string.IsNullOrWhiteSpace(_options.Serial) ? null : _options.Serial;
+        if (count == 0)
+        {
+            throw new CameraException("Spinnaker found no cameras: check the USB3 cable and port (a USB3 port, not a hub), power, that the user may open the device (the SDK's udev rules: spinnaker's configure_spinnaker.sh adds the user to group flirimaging), and usbcore.usbfs_memory_mb.");
+        }
+
+        int error = wanted is null ? spinCameraListGet(_list, 0, out _camera) : spinCameraListGetBySerial(_list, wanted, out _camera);
+        if (error != Success || _camera == 0)
+        {
+            var found = ListDevices(_list);
+            throw new CameraException($"Spinnaker camera with serial '{wanted}' is not connected ({LastError(error)}). Found: {string.Join("; ", found)}. Set Camera:Spinnaker:Serial to one of these serials.");
+        }
+
+        var (serial, model) = Identify(_camera);
+        Check(spinCameraInit(_camera), $"initializing camera {serial} (another process may hold it: SpinView, another agent)", disconnected: true);
+        _initialized = true;
+        Check(spinCameraGetNodeMap(_camera, out _nodeMap), "getting the camera's node map");
+
+        // A previous process may have left the camera acquiring; features are locked until it stops.
+        spinCameraEndAcquisition(_camera);
+        return (serial ?? wanted ?? "", model);
+    }
+
+    private (List<string> Applied, List<string> Skipped) Configure()
+    {
+        Check(spinCameraGetTLStreamNodeMap(_camera, out nint streamMap), "getting the stream node map");
+        var applied = new List<string>(_plan.Count);
+        var skipped = new List<string>();
+        foreach (var write in _plan)
+        {
+            nint map = write.Map == NodeMapKind.Stream ? streamMap : _nodeMap;
+            string? value = Apply(map, write);
+            if (value is null)
+            {
+                skipped.Add(write.Node);
+            }
+            else
+            {
+                applied.Add($"{write.Node}={value}");
+            }
+        }
+
+        _format = _options.PixelFormat switch
+        {
+            "RGB8" => PixelFormat.Rgb8,
+            "Mono8" => PixelFormat.Mono8,
+            _ => PixelFormat.BayerRG8,
+        };
+        return (applied, skipped);
+    }
+
+    /// <summary>Applies one write and returns the value read back, or null when an optional node is absent.</summary>
+    private static string? Apply(nint map, NodeWrite write)
+    {
+        nint node = Node(map, write.Node);
+        if (!Writable(node))
+        {
+            if (write.Optional)
+            {
+                return null;
+            }
+
+            throw new CameraException($"Camera feature {write.Node} is {(node == 0 || !Flag(spinNodeIsAvailable, node) ? "not available" : "not writable")} on this camera, so {write.Option} cannot set it to '{write.Value}'.");
+        }
+
+        string doing = $"setting {write.Node}={write.Value} ({write.Option})";
+        switch (write.Kind)
+        {
+            case NodeWriteKind.Enumeration:
+            {
+                int error = spinEnumerationGetEntryByName(node, write.Value, out nint entry);
+                if (error != Success || entry == 0 || !Flag(spinNodeIsAvailable, entry))
+                {
+                    if (write.Optional)
+                    {
+                        return null;
+                    }
+
+                    throw new CameraException($"Camera feature {write.Node} cannot be '{write.Value}' ({write.Option}); this camera offers {string.Join(", ", Entries(node))}.");
+                }
+
+                Check(spinEnumerationEntryGetIntValue(entry, out long value), $"reading the value of {write.Node} entry {write.Value}");
+                Check(spinEnumerationSetIntValue(node, value), doing);
+                Check(spinEnumerationGetCurrentEntry(node, out nint current), $"reading {write.Node} back");
+                string? actual = Symbolic(current);
+                if (!string.Equals(actual, write.Value, StringComparison.Ordinal))
+                {
+                    throw new CameraException($"Camera feature {write.Node} reads '{actual}' after setting '{write.Value}' ({write.Option}).");
+                }
+
+                return actual;
+            }
+
+            case NodeWriteKind.Float:
+            {
+                double value = write.Number;
+                Check(spinFloatGetMin(node, out double min), $"reading the {write.Node} minimum");
+                Check(spinFloatGetMax(node, out double max), $"reading the {write.Node} maximum");
+                if (value < min || value > max)
+                {
+                    throw new CameraException($"Camera feature {write.Node} cannot be {Format(value)} ({write.Option}): this camera allows {Format(min)}..{Format(max)} with the settings before it.");
+                }
+
+                Check(spinFloatSetValue(node, value), doing);
+                Check(spinFloatGetValue(node, out double actual), $"reading {write.Node} back");
+                return Format(actual);
+            }
+
+            case NodeWriteKind.Integer:
+            case NodeWriteKind.IntegerMaximumLess:
+            {
+                Check(spinIntegerGetMin(node, out long min), $"reading the {write.Node} minimum");
+                Check(spinIntegerGetMax(node, out long max), $"reading the {write.Node} maximum");
+                long increment = spinIntegerGetInc(node, out long inc) == Success && inc > 0 ? inc : 1;
+                long value = write.Kind == NodeWriteKind.Integer ? write.Integer : max - write.Integer;
+                if (write.Kind == NodeWriteKind.IntegerMaximumLess)
+                {
+                    value -= (value - min) % increment;
+                }
+
+                if (value < min || value > max || (value - min) % increment != 0)
+                {
+                    throw new CameraException($"Camera feature {write.Node} cannot be {value} ({write.Option}): this camera allows {min}..{max} in steps of {increment} with the settings before it.");
+                }
+
+                Check(spinIntegerSetValue(node, value), doing);
+                Check(spinIntegerGetValue(node, out long actual), $"reading {write.Node} back");
+                if (actual != value)
+                {
+                    throw new CameraException($"Camera feature {write.Node} reads {actual} after setting {value} ({write.Option}).");
+                }
+
+                return actual.ToString(CultureInfo.InvariantCulture);
+            }
+
+            case NodeWriteKind.Boolean:
+            {
+                Check(spinBooleanSetValue(node, write.Flag ? (byte)1 : (byte)0), doing);
+                Check(spinBooleanGetValue(node, out byte actual), $"reading {write.Node} back");
+                return actual != 0 ? "true" : "false";
+            }
+
+            default:
+                throw new ArgumentOutOfRangeException(nameof(write), write.Kind, "Unknown node write kind.");
+        }
+    }
+
+    private Frame Capture(CancellationToken cancellationToken)
+    {
+        long captureStart = Stopwatch.GetTimestamp();
+        if (_options.Trigger == CameraTrigger.Software)
+        {
+            DrainStale();
+            captureStart = Stopwatch.GetTimestamp();
+            int error = spinCommandExecute(Node(_nodeMap, "TriggerSoftware"));
+            if (error != Success)
+            {
+                LoseConnection();
+                throw new CameraException($"TriggerSoftware failed: {LastError(error)}; the camera is lost, reopening.", disconnected: true);
+            }
+        }
+
+        var timeout = TimeSpan.FromMilliseconds(_options.TimeoutMs);
+        long deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            int error = spinCameraGetNextImageEx(_camera, (ulong)WaitSlice.TotalMilliseconds, out nint image);
+            if (error == ErrorTimeout || (error == Success && image == 0))
+            {
+                if (Stopwatch.GetTimestamp() < deadline)
+                {
+                    continue;
+                }
+
+                if (_options.Trigger == CameraTrigger.Line0 && CameraAnswers())
+                {
+                    // No part has triggered the camera yet; it is alive, keep waiting.
+                    deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
+                    continue;
+                }
+
+                LoseConnection();
+                throw new CameraException($"No frame from the Spinnaker camera within {_options.TimeoutMs} ms (Camera:Spinnaker:TimeoutMs, trigger {_options.Trigger}): the camera or its stream is lost; reopening.", disconnected: true);
+            }
+
+            if (error != Success)
+            {
+                LoseConnection();
+                throw new CameraException($"Spinnaker GetNextImage failed: {LastError(error)}; the camera is lost, reopening.", disconnected: true);
+            }
+
+            try
+            {
+                var frame = CopyFrame(image, _options.Trigger == CameraTrigger.FreeRun ? Stopwatch.GetTimestamp() : captureStart);
+                if (frame is null)
+                {
+                    Interlocked.Increment(ref _dropped);
+                    continue;
+                }
+
+                return frame;
+            }
+            finally
+            {
+                spinImageRelease(image);
+            }
+        }
+    }
+
+    private Frame? CopyFrame(nint image, long captureStart)
+    {
+        if (spinImageIsIncomplete(image, out byte incomplete) != Success || incomplete != 0)
+        {
+            return null;
+        }
+
+        if (spinImageGetWidth(image, out nuint width) != Success
+            || spinImageGetHeight(image, out nuint height) != Success
+            || spinImageGetData(image, out nint data) != Success
+            || data == 0 || width == 0 || height == 0)
+        {
+            return null;
+        }
+
+        int row = (int)width * _format.BytesPerPixel();
+        nuint stride = spinImageGetStride(image, out nuint s) == Success && s >= (nuint)row ? s : (nuint)row;
+        spinImageGetFrameID(image, out ulong frameId);
+        spinImageGetTimeStamp(image, out ulong timestamp);
+        var frame = _pool.Rent((int)width, (int)height, _format, (long)frameId, (long)timestamp, captureStart);
+        unsafe
+        {
+            if (stride == (nuint)row)
+            {
+                new ReadOnlySpan<byte>((void*)data, frame.Length).CopyTo(frame.Pixels);
+            }
+            else
+            {
+                for (int y = 0; y < (int)height; y++)
+                {
+                    new ReadOnlySpan<byte>((byte*)data + ((nuint)y * stride), row).CopyTo(frame.Pixels.Slice(y * row, row));
+                }
+            }
+        }
+
+        return frame;
+    }
+
+    /// <summary>Frames left from a cancelled capture would answer the next trigger: release them first.</summary>
+    private void DrainStale()
+    {
+        while (spinCameraGetNextImageEx(_camera, 0, out nint image) == Success && image != 0)
+        {
+            spinImageRelease(image);
+        }
+    }
+
+    private bool CameraAnswers()
+    {
+        nint node = Node(_nodeMap, "TriggerMode");
+        return node != 0 && spinEnumerationGetCurrentEntry(node, out nint entry) == Success && entry != 0;
+    }
+
+    private void LoseConnection() => _connected = false;
+
+    private static (string? Serial, string? Model) Identify(nint camera)
+    {
+        if (spinCameraGetTLDeviceNodeMap(camera, out nint map) != Success)
+        {
+            return (null, null);
+        }
+
+        return (ReadString(map, "DeviceSerialNumber"), ReadString(map, "DeviceModelName"));
+    }
+
+    private static List<SpinnakerDevice> ListDevices(nint list)
+    {
+        var devices = new List<SpinnakerDevice>();
+        if (spinCameraListGetSize(list, out nuint count) != Success)
+        {
+            return devices;
+        }
+
+        for (nuint i = 0; i < count; i++)
+        {
+            if (spinCameraListGet(list, i, out nint camera) == Success && camera != 0)
+            {
+                var (serial, model) = Identify(camera);
+                devices.Add(new SpinnakerDevice(serial, model));
+                spinCameraRelease(camera);
+            }
+        }
+
+        return devices;
+    }
+
+    private static string? ReadString(nint map, string name)
+    {
+        nint node = Node(map, name);
+        return node != 0 && Flag(spinNodeIsReadable, node) ? StringValue(node) : null;
+    }
+
+    private static nint Node(nint map, string name) =>
+        spinNodeMapGetNode(map, name, out nint node) == Success ? node : 0;
+
+    private delegate int NodeFlag(nint node, out byte result);
+
+    private static bool Flag(NodeFlag query, nint node) => node != 0 && query(node, out byte result) == Success && result != 0;
+
+    private static bool Writable(nint node) => Flag(spinNodeIsAvailable, node) && Flag(spinNodeIsWritable, node);
+
+    private static List<string> Entries(nint node)
+    {
+        var entries = new List<string>();
+        if (spinEnumerationGetNumEntries(node, out nuint count) != Success)
+        {
+            return entries;
+        }
+
+        for (nuint i = 0; i < count; i++)
+        {
+            if (spinEnumerationGetEntryByIndex(node, i, out nint entry) == Success && Flag(spinNodeIsAvailable, entry) && Symbolic(entry) is { } name)
+            {
+                entries.Add(name);
+            }
+        }
+
+        return entries;
+    }
+
+    private static void Check(int error, string doing, bool disconnected = false)
+    {
+        if (error != Success)
+        {
+            throw new CameraException($"Spinnaker failed {doing}: {LastError(error)}.", disconnected);
+        }
+    }
+
+    private static string Format(double value) => value.ToString("0.###", CultureInfo.InvariantCulture);
+
+    internal static CameraException MissingSdk(Exception e) => new(
+        $"The FLIR Spinnaker SDK is not installed (or {Spinnaker} is not on the loader path): install the Spinnaker SDK for arm64 / Ubuntu 22.04 (JetPack 6) from flir.com (Teledyne FLIR, 'Spinnaker SDK', Linux ARM64), "
+        + "run its install_spinnaker_arm.sh (it adds the udev rules and the flirimaging group), and put /opt/spinnaker/lib on LD_LIBRARY_PATH (or in /etc/ld.so.conf.d/ and run ldconfig); "
+        + "or choose another Camera:Backend (Aravis drives the same camera).", e);
+
+    private static void ReleaseList(ref nint list)
+    {
+        if (list != 0)
+        {
+            spinCameraListClear(list);
+            spinCameraListDestroy(list);
+            list = 0;
+        }
+    }
+
+    /// <summary>Ends acquisition, deinitializes and releases the camera, the list and the system, in the order the SDK requires.</summary>
+    private void TearDown()
+    {
+        _connected = false;
+        try
+        {
+            if (_camera != 0)
+            {
+                if (_acquiring)
+                {
+                    spinCameraEndAcquisition(_camera);
+                }
+
+                if (_initialized)
+                {
+                    spinCameraDeInit(_camera);
+                }
+
+                spinCameraRelease(_camera);
+            }
+
+            ReleaseList(ref _list);
+            if (_system != 0)
+            {
+                spinSystemReleaseInstance(_system);
+            }
+        }
+        catch (DllNotFoundException)
+        {
+            // Nothing was opened.
+        }
+        finally
+        {
+            _camera = 0;
+            _nodeMap = 0;
+            _system = 0;
+            _list = 0;
+            _acquiring = false;
+            _initialized = false;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        await _session.CancelAsync().ConfigureAwait(false);
+        await _gate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (_camera != 0 || _system != 0)
+            {
+                await Task.Run(TearDown).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            _gate.Release();
+            _session.Dispose();
+            _gate.Dispose();
+        }
+    }
+}
