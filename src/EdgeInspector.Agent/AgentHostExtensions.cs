@@ -61,6 +61,8 @@ public static class AgentHostExtensions
         services.AddSingleton<IValidateOptions<PartSensorOptions>, PartSensorOptionsValidator>();
         services.AddSingleton<IValidateOptions<RejectOptions>, RejectOptionsValidator>();
         services.AddOptions<MqttOptions>().BindConfiguration(MqttOptions.Section).ValidateOnStart();
+        services.AddOptions<UpdateOptions>().BindConfiguration(UpdateOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<UpdateOptions>, UpdateOptionsValidator>();
         services.AddSingleton<IValidateOptions<AgentOptions>, AgentOptionsValidator>();
         services.AddSingleton<IValidateOptions<CameraOptions>, CameraOptionsValidator>();
         services.AddSingleton<IValidateOptions<ModelOptions>, ModelOptionsValidator>();
@@ -73,6 +75,8 @@ public static class AgentHostExtensions
         services.AddSingleton<ICamera>(CreateCamera);
         services.AddSingleton(CreateGpio);
         services.AddSingleton(CreateLineIo);
+        services.AddSingleton<ServingModel>();
+        services.AddSingleton<ModelUpdateService>();
         services.AddSingleton(sp => new ModelLoader(sp.GetRequiredService<IOptions<InferenceOptions>>().Value, sp.GetRequiredService<ILogger<ModelLoader>>()));
 
         // The publisher is registered before the pipeline so it stops after it and flushes the last verdicts.

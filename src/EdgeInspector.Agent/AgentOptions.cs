@@ -90,3 +90,33 @@ public sealed partial class CameraOptionsValidator : IValidateOptions<CameraOpti
 
 [OptionsValidator]
 public sealed partial class ModelOptionsValidator : IValidateOptions<ModelOptions>;
+
+public sealed class UpdateOptions
+{
+    public const string Section = "Updates";
+
+    /// <summary>Accept signed model packages over MQTT (model/offer, model/chunk) and cmd/rollback.</summary>
+    public bool Enabled { get; set; }
+
+    /// <summary>PEM public keys (edge-inspector keygen's public.pem) whose signatures the device accepts.</summary>
+    public List<string> TrustedKeys { get; set; } = [];
+
+    /// <summary>staging/ and models/ live here; default $STATE_DIRECTORY (systemd StateDirectory=) or ./state.</summary>
+    public string? StateDirectory { get; set; }
+
+    /// <summary>Largest package (sum of its files) the device accepts.</summary>
+    [Range(1024, long.MaxValue)]
+    public long MaxPackageBytes { get; set; } = 1L << 30;
+
+    /// <summary>How long activation waits for the inference stage to take the new model over.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan SwapTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    public string ResolveStateDirectory() =>
+        Path.GetFullPath(!string.IsNullOrWhiteSpace(StateDirectory) ? StateDirectory
+            : Environment.GetEnvironmentVariable("STATE_DIRECTORY") is { Length: > 0 } systemd ? systemd.Split(':')[0]
+            : "state");
+}
+
+[OptionsValidator]
+public sealed partial class UpdateOptionsValidator : IValidateOptions<UpdateOptions>;

@@ -20,14 +20,18 @@ public sealed partial class MqttPublisher : IHostedService, IVerdictSink, IAsync
     private readonly ILogger<MqttPublisher> _logger;
     private readonly ILoggerFactory _loggers;
     private readonly Topics _topics;
+    private readonly ModelUpdateService _updates;
+    private readonly ModelOptions _model;
     private readonly CancellationTokenSource _stopping = new();
     private EmbeddedBroker? _broker;
     private MqttLink? _link;
     private Task _running = Task.CompletedTask;
     private int _statusDirty;
 
-    public MqttPublisher(IOptions<MqttOptions> options, IOptions<AgentOptions> agent, AgentTelemetry telemetry, ILoggerFactory loggers)
+    public MqttPublisher(IOptions<MqttOptions> options, IOptions<AgentOptions> agent, IOptions<ModelOptions> model, AgentTelemetry telemetry, ModelUpdateService updates, ILoggerFactory loggers)
     {
+        _updates = updates;
+        _model = model.Value;
         _options = options.Value;
         _telemetry = telemetry;
         _loggers = loggers;
@@ -54,9 +58,16 @@ public sealed partial class MqttPublisher : IHostedService, IVerdictSink, IAsync
         _link = new MqttLink(_options, address, _options.ClientId ?? $"edge-inspector-{_telemetry.DeviceId}", _topics.Status, () => ContractJson.Serialize(_telemetry.Snapshot(AgentState.Offline)), _loggers.CreateLogger<MqttLink>())
         {
             Connected = PublishStatusAsync,
-            MessageReceived = OnCommandAsync,
+            MessageReceived = OnMessageAsync,
         };
         _link.Subscribe(_topics.CommandFilter);
+        if (_updates.Enabled)
+        {
+            _link.Subscribe(_topics.ModelOffer);
+            _link.Subscribe(_topics.ModelChunkFilter);
+            _updates.StateChanged += state => _link.Enqueue(new OutgoingMessage(_topics.ModelState, state, Retain: true, ContentType: "application/json"));
+        }
+
         _telemetry.Changed += () => Interlocked.Exchange(ref _statusDirty, 1);
         _running = Task.WhenAll(_link.RunAsync(_stopping.Token), StatusLoopAsync(_stopping.Token));
         LogPublishing(_logger, address.ToString(), _topics.Device);
@@ -117,7 +128,15 @@ public sealed partial class MqttPublisher : IHostedService, IVerdictSink, IAsync
         }
     }
 
-    private Task PublishStatusAsync(CancellationToken cancellationToken) => TryPublishStatusAsync(null, cancellationToken);
+    private async Task PublishStatusAsync(CancellationToken cancellationToken)
+    {
+        await TryPublishStatusAsync(null, cancellationToken).ConfigureAwait(false);
+        if (_updates.LastState is { } state && _link is not null)
+        {
+            // Retained, but a broker without persistence forgets it: a pusher waiting to resume needs it.
+            _link.Enqueue(new OutgoingMessage(_topics.ModelState, state, Retain: true, ContentType: "application/json"));
+        }
+    }
 
     private async Task TryPublishStatusAsync(AgentState? state, CancellationToken cancellationToken)
     {
@@ -138,6 +157,47 @@ public sealed partial class MqttPublisher : IHostedService, IVerdictSink, IAsync
         }
     }
 
+    private Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs e)
+    {
+        string topic = e.ApplicationMessage.Topic;
+        if (_updates.Enabled && topic == _topics.ModelOffer)
+        {
+            return _updates.OnOfferAsync(System.Buffers.BuffersExtensions.ToArray(e.ApplicationMessage.Payload), _stopping.Token);
+        }
+
+        if (_updates.Enabled && topic.StartsWith(_topics.ModelChunkPrefix, StringComparison.Ordinal))
+        {
+            return OnChunkAsync(e.ApplicationMessage, topic[_topics.ModelChunkPrefix.Length..]);
+        }
+
+        return OnCommandAsync(e);
+    }
+
+    /// <summary>model/chunk/{transferId}/{index}: binary payload, user properties sha256 and index.</summary>
+    private Task OnChunkAsync(MqttApplicationMessage message, string rest)
+    {
+        string[] parts = rest.Split('/');
+        if (parts.Length != 2 || !int.TryParse(parts[1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int index))
+        {
+            return Task.CompletedTask;
+        }
+
+        string? sha256 = null;
+        foreach (var property in message.UserProperties ?? [])
+        {
+            if (property.Name == "sha256")
+            {
+                sha256 = System.Text.Encoding.UTF8.GetString(property.ValueBuffer.Span);
+            }
+            else if (property.Name == "index" && System.Text.Encoding.UTF8.GetString(property.ValueBuffer.Span) != parts[1])
+            {
+                return Task.CompletedTask;
+            }
+        }
+
+        return _updates.OnChunkAsync(parts[0], index, System.Buffers.BuffersExtensions.ToArray(message.Payload), sha256, _stopping.Token);
+    }
+
     /// <summary>Answers cmd/{name} requests on the MQTT 5 response topic with the correlation data.</summary>
     private async Task OnCommandAsync(MqttApplicationMessageReceivedEventArgs e)
     {
@@ -151,7 +211,9 @@ public sealed partial class MqttPublisher : IHostedService, IVerdictSink, IAsync
         byte[] reply = name switch
         {
             "status" => ContractJson.Serialize(_telemetry.Snapshot()),
-            _ => JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string> { ["error"] = $"unknown command '{name}'; this agent answers: status" }),
+            "rollback" => JsonSerializer.SerializeToUtf8Bytes(await _updates.RollbackAsync(_stopping.Token).ConfigureAwait(false)),
+            "set-threshold" => JsonSerializer.SerializeToUtf8Bytes(ThresholdCommand.Apply(System.Buffers.BuffersExtensions.ToArray(message.Payload), _model)),
+            _ => JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string> { ["error"] = $"unknown command '{name}'; this agent answers: status, rollback, set-threshold" }),
         };
         if (string.IsNullOrEmpty(message.ResponseTopic))
         {

@@ -23,6 +23,8 @@ public sealed partial class PipelineService(
     IEnumerable<IVerdictSink> sinks,
     AgentTelemetry telemetry,
     PipelineHeartbeat heartbeat,
+    ServingModel serving,
+    ModelUpdateService updates,
     IHostApplicationLifetime lifetime,
     ILogger<PipelineService> logger) : BackgroundService
 {
@@ -35,8 +37,9 @@ public sealed partial class PipelineService(
     {
         try
         {
-            var runner = await Task.Run(() => loader.Load(model.Value.Package), stoppingToken).ConfigureAwait(false);
+            var runner = await Task.Run(() => LoadStartupModel(model.Value.Package), stoppingToken).ConfigureAwait(false);
             _models = new ModelSlot(runner);
+            serving.Slot = _models;
             _models.Swapped += r => telemetry.SetModel(r.Package.Identity, r.Provider.Active.ToString(), r.Provider.Notes);
             telemetry.SetModel(runner.Package.Identity, runner.Provider.Active.ToString(), runner.Provider.Notes);
             telemetry.SetLight(io.Light.Mode, () => io.Light.Strobes);
@@ -62,11 +65,29 @@ public sealed partial class PipelineService(
         }
     }
 
+    /// <summary>The last activated update (models/current) when there is one, else Model:Package; a broken update falls back to Model:Package.</summary>
+    private ModelRunner LoadStartupModel(string configured)
+    {
+        string package = updates.StartupPackage(configured);
+        try
+        {
+            return loader.Load(package);
+        }
+        catch (ModelPackageException e) when (package != configured)
+        {
+            LogFallback(logger, package, e.Message, configured);
+            return loader.Load(configured);
+        }
+    }
+
     public override void Dispose()
     {
         _models?.Dispose();
         base.Dispose();
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Updated model {Package} cannot be loaded ({Reason}); serving {Configured}")]
+    private static partial void LogFallback(ILogger logger, string package, string reason, string configured);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Inspecting as {Device}: state=running")]
     private static partial void LogRunning(ILogger logger, string device);

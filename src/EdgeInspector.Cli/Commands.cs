@@ -4,7 +4,7 @@ using EdgeInspector.Core;
 
 namespace EdgeInspector.Cli;
 
-/// <summary>The edge-inspector workstation commands: eval, enroll, demo-images.</summary>
+/// <summary>The edge-inspector workstation commands: eval, enroll, demo-images, keygen, sign, push.</summary>
 public static class Commands
 {
     public const string Usage = """
@@ -21,6 +21,16 @@ public static class Commands
           edge-inspector demo-images --out DIR [--count 40] [--seed 7] [--defect-fraction 0.3] [--mvtec]
               the agent's deterministic synthetic parts; --mvtec sorts them into test/<kind>
               with ground_truth masks.
+
+          edge-inspector keygen --out DIR
+              a P-256 signing key pair: DIR/private.pem (keep it on the workstation) and
+              DIR/public.pem (Updates:TrustedKeys on the devices); prints the key id.
+          edge-inspector sign --package PKG --key private.pem
+              writes PKG/manifest.sig: ECDSA P-256 SHA-256 over the exact bytes of manifest.json.
+          edge-inspector push --package PKG --broker mqtt://host:port --device ID [--timeout S]
+                              [--topic-root edgeinspector] [--chunk-bytes 131072]
+              sends a signed package to a running agent over MQTT (docs/model-updates.md),
+              resuming where the device stands; exit 0 only when the device reports active.
 
         Exit codes: 0 done, 2 bad arguments or data (one line on stderr), 1 unexpected failure.
         """;
@@ -41,10 +51,18 @@ public static class Commands
                 "eval" => Eval(new Arguments("eval", rest, ["--model", "--data", "--out"], ["--json", "--write-threshold"]), stdout, stderr),
                 "enroll" => Enroll(new Arguments("enroll", rest, ["--model", "--good", "--out", "--max-bank"], ["--json"]), stdout, stderr),
                 "demo-images" => Demo(new Arguments("demo-images", rest, ["--out", "--count", "--seed", "--defect-fraction"], ["--mvtec"]), stdout),
-                _ => throw new CliException($"unknown command '{args[0]}' (commands: eval, enroll, demo-images, help)"),
+                "keygen" => Keygen(new Arguments("keygen", rest, ["--out"], []), stdout),
+                "sign" => Sign(new Arguments("sign", rest, ["--package", "--key"], []), stdout),
+                "push" => Push(new Arguments("push", rest, ["--package", "--broker", "--device", "--timeout", "--topic-root", "--chunk-bytes"], []), stdout),
+                _ => throw new CliException($"unknown command '{args[0]}' (commands: eval, enroll, demo-images, keygen, sign, push, help)"),
             };
         }
         catch (CliException e)
+        {
+            stderr.WriteLine($"error: {e.Message}");
+            return 2;
+        }
+        catch (Updates.UpdateException e)
         {
             stderr.WriteLine($"error: {e.Message}");
             return 2;
@@ -169,6 +187,48 @@ public static class Commands
         var written = DemoImages.Write(dir, a.Int("--count", 40, 1, 100_000), a.Int("--seed", 7, int.MinValue, int.MaxValue), a.Double("--defect-fraction", 0.3, 0, 1), a.Flag("--mvtec"));
         stdout.WriteLine($"wrote {written.Count} images ({written.Count(w => w.Defect == Imaging.SyntheticDefect.None)} good) to {Path.GetFullPath(dir)}");
         return 0;
+    }
+
+    private static int Keygen(Arguments a, TextWriter stdout)
+    {
+        string dir = a.Required("--out");
+        string keyId = Updates.PackageSigning.GenerateKeyPair(dir);
+        stdout.WriteLine($"wrote {Path.GetFullPath(Path.Combine(dir, Updates.PackageSigning.PrivateKeyFileName))} and {Updates.PackageSigning.PublicKeyFileName}; key id {keyId}");
+        return 0;
+    }
+
+    private static int Sign(Arguments a, TextWriter stdout)
+    {
+        string package = a.Required("--package");
+        var signature = Updates.PackageSigning.SignPackage(package, a.Required("--key"));
+        stdout.WriteLine($"signed {Path.GetFullPath(Path.Combine(package, ModelPackage.ManifestFileName))} with key {signature.KeyId}: wrote {Updates.PackageSignature.FileName}");
+        return 0;
+    }
+
+    private static int Push(Arguments a, TextWriter stdout)
+    {
+        Messaging.BrokerAddress broker;
+        try
+        {
+            broker = Messaging.BrokerAddress.Parse(a.Required("--broker"));
+        }
+        catch (FormatException e)
+        {
+            throw new CliException(e.Message, e);
+        }
+
+        string device = a.Required("--device");
+        var pusher = new ModelPusher(
+            a.Required("--package"),
+            broker,
+            a.Value("--topic-root") ?? "edgeinspector",
+            device,
+            a.Int("--chunk-bytes", Updates.UpdateOffer.MaxChunkBytes, Updates.UpdateOffer.MinChunkBytes, Updates.UpdateOffer.MaxChunkBytes),
+            TimeSpan.FromSeconds(a.Int("--timeout", 300, 1, 86_400)),
+            stdout);
+        var result = pusher.RunAsync(CancellationToken.None).GetAwaiter().GetResult();
+        ModelPusher.WriteTable(result, stdout);
+        return result.Phase == Updates.UpdatePhase.Active ? 0 : 1;
     }
 
     private static string Invariant(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);

@@ -14,4 +14,16 @@ public sealed class Topics(string root, string deviceId)
     public string CommandFilter => $"{Device}/cmd/+";
 
     public string CommandPrefix => $"{Device}/cmd/";
+
+    /// <summary>Workstation → device: a signed package on offer (docs/model-updates.md).</summary>
+    public string ModelOffer => $"{Device}/model/offer";
+
+    /// <summary>Device → workstation, retained: where the transfer stands.</summary>
+    public string ModelState => $"{Device}/model/state";
+
+    public string ModelChunkFilter => $"{Device}/model/chunk/+/+";
+
+    public string ModelChunkPrefix => $"{Device}/model/chunk/";
+
+    public string ModelChunk(string transferId, int index) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{ModelChunkPrefix}{transferId}/{index}");
 }

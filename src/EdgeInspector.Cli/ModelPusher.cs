@@ -1,0 +1,220 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using EdgeInspector.Messaging;
+using EdgeInspector.Updates;
+using MQTTnet;
+using MQTTnet.Formatter;
+using MQTTnet.Protocol;
+
+namespace EdgeInspector.Cli;
+
+/// <summary>What push ended with.</summary>
+public sealed record PushResult(string Device, string Model, int Version, string Phase, int Chunks, int Held, int Sent, double Seconds, string? Reason);
+
+/// <summary>
+/// The workstation side of docs/model-updates.md: offers a signed package to one device, sends
+/// the chunks its retained model/state says it lacks (resending after a stall or a refused
+/// chunk), and waits for active or rejected.
+/// </summary>
+public sealed class ModelPusher(string packageDirectory, BrokerAddress broker, string topicRoot, string device, int chunkBytes, TimeSpan timeout, TextWriter progress)
+{
+    private static readonly TimeSpan Stall = TimeSpan.FromSeconds(4);
+
+    public async Task<PushResult> RunAsync(CancellationToken cancellationToken)
+    {
+        var watch = Stopwatch.StartNew();
+        string manifestPath = Path.Combine(packageDirectory, "manifest.json");
+        string signaturePath = Path.Combine(packageDirectory, PackageSignature.FileName);
+        if (!File.Exists(manifestPath))
+        {
+            throw new CliException($"'{Path.GetFullPath(manifestPath)}' does not exist: --package must be a model package folder");
+        }
+
+        if (!File.Exists(signaturePath))
+        {
+            throw new CliException($"'{Path.GetFullPath(signaturePath)}' does not exist: sign the package first (edge-inspector sign --package {packageDirectory} --key private.pem)");
+        }
+
+        byte[] manifest = await File.ReadAllBytesAsync(manifestPath, cancellationToken).ConfigureAwait(false);
+        byte[] signature = await File.ReadAllBytesAsync(signaturePath, cancellationToken).ConfigureAwait(false);
+        PackageLayout layout;
+        try
+        {
+            layout = PackageLayout.FromManifest(manifest);
+        }
+        catch (UpdateException e)
+        {
+            throw new CliException($"'{manifestPath}': {e.Message}", e);
+        }
+
+        int count = (int)((layout.TotalBytes + chunkBytes - 1) / chunkBytes);
+        string transferId = Convert.ToHexStringLower(SHA256.HashData([.. manifest, .. signature]))[..16];
+        var offer = new UpdateOffer(transferId, manifest, signature, layout.TotalBytes, chunkBytes, count);
+        var topics = new Topics(topicRoot, device);
+        var states = System.Threading.Channels.Channel.CreateUnbounded<UpdateState>();
+
+        using var client = new MqttClientFactory().CreateMqttClient();
+        client.ApplicationMessageReceivedAsync += e =>
+        {
+            // The retained state is from before this push (an earlier attempt may have ended 'rejected'
+            // for this very transfer id): only states the device publishes in answer to this run count.
+            if (e.ApplicationMessage.Retain)
+            {
+                return Task.CompletedTask;
+            }
+
+            try
+            {
+                var state = UpdateState.Parse(System.Buffers.BuffersExtensions.ToArray(e.ApplicationMessage.Payload));
+                if (state.TransferId == transferId)
+                {
+                    states.Writer.TryWrite(state);
+                }
+            }
+            catch (System.Text.Json.JsonException)
+            {
+            }
+
+            return Task.CompletedTask;
+        };
+
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        var token = deadline.Token;
+        var options = new MqttClientOptionsBuilder()
+            .WithTcpServer(broker.Host, broker.Port)
+            .WithProtocolVersion(MqttProtocolVersion.V500)
+            .WithClientId("edge-inspector-push-" + Guid.NewGuid().ToString("N")[..8])
+            .WithCleanStart(true)
+            .WithTimeout(TimeSpan.FromSeconds(10));
+        if (broker.UseTls)
+        {
+            options.WithTlsOptions(t => t.UseTls().WithTargetHost(broker.Host));
+        }
+
+        int sent = 0;
+        UpdateState? last = null;
+        try
+        {
+            await client.ConnectAsync(options.Build(), token).ConfigureAwait(false);
+            await client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter(topics.ModelState, MqttQualityOfServiceLevel.AtLeastOnce).Build(), token).ConfigureAwait(false);
+            progress.WriteLine(Invariant($"offering {layout.Manifest.Name} v{layout.Manifest.Version} to {device}: {layout.TotalBytes} bytes in {count} chunks (transfer {transferId})"));
+            while (true)
+            {
+                await client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(topics.ModelOffer).WithPayload(offer.ToJson()).WithContentType("application/json").WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build(), token).ConfigureAwait(false);
+                last = await NextStateAsync(states.Reader, Stall * 2, token).ConfigureAwait(false) ?? last;
+                if (last is null)
+                {
+                    continue;
+                }
+
+                Report(last, count);
+
+                if (UpdatePhase.IsFinal(last.Phase))
+                {
+                    break;
+                }
+
+                if (last.Phase is UpdatePhase.Offered or UpdatePhase.Receiving)
+                {
+                    var missing = last.Missing();
+                    byte[] buffer = new byte[chunkBytes];
+                    foreach (int index in missing)
+                    {
+                        int length = offer.ChunkLength(index);
+                        layout.Read(packageDirectory, (long)index * chunkBytes, buffer.AsSpan(0, length));
+                        var chunk = buffer.AsMemory(0, length).ToArray();
+                        await client.PublishAsync(new MqttApplicationMessageBuilder()
+                            .WithTopic(topics.ModelChunk(transferId, index))
+                            .WithPayload(chunk)
+                            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+                            .WithUserProperty("sha256", Encoding.UTF8.GetBytes(Convert.ToHexStringLower(SHA256.HashData(chunk))).AsMemory())
+                            .WithUserProperty("index", Encoding.UTF8.GetBytes(index.ToString(CultureInfo.InvariantCulture)).AsMemory())
+                            .Build(), token).ConfigureAwait(false);
+                        sent++;
+                        while (states.Reader.TryRead(out var s))
+                        {
+                            last = s;
+                            Report(last, count);
+                        }
+                    }
+                }
+
+                // Follow the device until it finishes, or until it goes quiet with chunks missing (then offer again: resume).
+                while (!UpdatePhase.IsFinal(last.Phase))
+                {
+                    var next = await NextStateAsync(states.Reader, last.Phase is UpdatePhase.Verifying or UpdatePhase.Activating ? timeout : Stall, token).ConfigureAwait(false);
+                    if (next is null)
+                    {
+                        break;
+                    }
+
+                    last = next;
+                    Report(last, count);
+                    if (last.Reason is { } reason && last.Phase == UpdatePhase.Receiving && reason.Contains("resend", StringComparison.Ordinal))
+                    {
+                        break;
+                    }
+                }
+
+                if (UpdatePhase.IsFinal(last.Phase))
+                {
+                    break;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            return new PushResult(device, layout.Manifest.Name, layout.Manifest.Version, "timeout", count, last?.Received ?? 0, sent, watch.Elapsed.TotalSeconds, Invariant($"no final state within {timeout.TotalSeconds:0} s (last phase: {last?.Phase ?? "none"})"));
+        }
+        catch (MQTTnet.Exceptions.MqttCommunicationException e)
+        {
+            throw new CliException($"cannot reach the broker {broker}: {e.Message}", e);
+        }
+        finally
+        {
+            if (client.IsConnected)
+            {
+                await client.DisconnectAsync(cancellationToken: CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+
+        return new PushResult(device, layout.Manifest.Name, layout.Manifest.Version, last.Phase, count, last.Phase == UpdatePhase.Active ? count : last.Received, sent, watch.Elapsed.TotalSeconds, last.Reason);
+    }
+
+    private void Report(UpdateState state, int count)
+    {
+        string line = state.Phase is UpdatePhase.Offered or UpdatePhase.Receiving
+            ? Invariant($"progress: device holds {state.Received}/{count} chunks ({100.0 * state.Received / Math.Max(1, count):F0} %)")
+            : $"progress: {state.Phase}";
+        progress.WriteLine(state.Reason is null || UpdatePhase.IsFinal(state.Phase) ? line : $"{line} ({state.Reason})");
+    }
+
+    private static async Task<UpdateState?> NextStateAsync(System.Threading.Channels.ChannelReader<UpdateState> reader, TimeSpan wait, CancellationToken token)
+    {
+        using var quiet = CancellationTokenSource.CreateLinkedTokenSource(token);
+        quiet.CancelAfter(wait);
+        try
+        {
+            return await reader.ReadAsync(quiet.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!token.IsCancellationRequested)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>A one-row result table.</summary>
+    public static void WriteTable(PushResult r, TextWriter output)
+    {
+        string[] head = ["device", "model", "version", "result", "chunks", "sent", "seconds", "reason"];
+        string[] row = [r.Device, r.Model, r.Version.ToString(CultureInfo.InvariantCulture), r.Phase, Invariant($"{r.Held}/{r.Chunks}"), r.Sent.ToString(CultureInfo.InvariantCulture), Invariant($"{r.Seconds:F1}"), r.Reason ?? "-"];
+        int[] widths = [.. head.Select((h, i) => Math.Max(h.Length, row[i].Length))];
+        output.WriteLine(string.Join("  ", head.Select((h, i) => h.PadRight(widths[i]))).TrimEnd());
+        output.WriteLine(string.Join("  ", row.Select((c, i) => c.PadRight(widths[i]))).TrimEnd());
+    }
+
+    private static string Invariant(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,142 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace EdgeInspector.Updates;
+
+/// <summary>The <c>models/current</c> pointer: the package that serves, and the one to roll back to.</summary>
+public sealed record ModelPointer(string Current, string? Previous);
+
+/// <summary>
+/// The device's update state under Updates:StateDirectory: staging/{transferId} for transfers in
+/// flight, models/{name}-v{version} for installed packages, models/current for the pointer.
+/// </summary>
+public sealed class ModelStore(string stateDirectory)
+{
+    public const string PointerFileName = "current";
+
+    public string StateDirectory { get; } = Path.GetFullPath(stateDirectory);
+
+    public string ModelsDirectory => Path.Combine(StateDirectory, "models");
+
+    public string StagingRoot => Path.Combine(StateDirectory, "staging");
+
+    public string PointerPath => Path.Combine(ModelsDirectory, PointerFileName);
+
+    public string StagingDirectory(string transferId) => Path.Combine(StagingRoot, transferId);
+
+    public string PackageDirectory(string name, int version) => Path.Combine(ModelsDirectory, $"{name}-v{version}");
+
+    public ModelPointer? ReadPointer() => ReadPointer(PointerPath);
+
+    /// <summary>Reads a pointer file; relative paths in it are relative to its folder. Null when absent or unreadable.</summary>
+    public static ModelPointer? ReadPointer(string pointerPath)
+    {
+        if (!File.Exists(pointerPath))
+        {
+            return null;
+        }
+
+        try
+        {
+            var o = JsonNode.Parse(File.ReadAllBytes(pointerPath))?.AsObject();
+            string? current = (string?)o?["current"];
+            if (string.IsNullOrEmpty(current))
+            {
+                return null;
+            }
+
+            string folder = Path.GetDirectoryName(Path.GetFullPath(pointerPath))!;
+            string? previous = (string?)o!["previous"];
+            return new ModelPointer(Path.GetFullPath(current, folder), string.IsNullOrEmpty(previous) ? null : Path.GetFullPath(previous, folder));
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or IOException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Replaces the pointer atomically (temp file, fsync, rename).</summary>
+    public void WritePointer(ModelPointer pointer)
+    {
+        Directory.CreateDirectory(ModelsDirectory);
+        AtomicFile.Write(PointerPath, JsonSerializer.SerializeToUtf8Bytes(new JsonObject
+        {
+            ["current"] = pointer.Current,
+            ["previous"] = pointer.Previous,
+        }));
+    }
+
+    /// <summary>
+    /// Turns a complete transfer into models/{name}-v{version}: every file is written into a
+    /// hidden folder beside it, hashed against the signed manifest and fsynced, then the folder is
+    /// renamed into place. Returns the package folder.
+    /// </summary>
+    public string Install(StagedTransfer transfer, PackageLayout layout)
+    {
+        Directory.CreateDirectory(ModelsDirectory);
+        string target = PackageDirectory(layout.Manifest.Name, layout.Manifest.Version);
+        string temp = Path.Combine(ModelsDirectory, $".{Path.GetFileName(target)}.{transfer.Offer.TransferId}.partial");
+        if (Directory.Exists(temp))
+        {
+            Directory.Delete(temp, recursive: true);
+        }
+
+        Directory.CreateDirectory(temp);
+        try
+        {
+            layout.Extract(transfer.DataPath, temp);
+            AtomicFile.Write(Path.Combine(temp, "manifest.json"), transfer.Offer.Manifest);
+            AtomicFile.Write(Path.Combine(temp, PackageSignature.FileName), transfer.Offer.Signature);
+            if (Directory.Exists(target))
+            {
+                // Same name and version again (e.g. re-sent after a rejected self-test): the new copy wins.
+                string old = target + ".old-" + transfer.Offer.TransferId;
+                Directory.Move(target, old);
+                Directory.Delete(old, recursive: true);
+            }
+
+            Directory.Move(temp, target);
+            return target;
+        }
+        catch
+        {
+            Directory.Delete(temp, recursive: true);
+            throw;
+        }
+    }
+
+    /// <summary>Removes installed packages other than the ones named (current and previous), and leftovers of interrupted installs.</summary>
+    public void Prune(params string?[] keep)
+    {
+        if (!Directory.Exists(ModelsDirectory))
+        {
+            return;
+        }
+
+        var kept = keep.Where(k => k is not null).Select(k => Path.GetFullPath(k!)).ToHashSet(StringComparer.Ordinal);
+        foreach (string dir in Directory.GetDirectories(ModelsDirectory))
+        {
+            if (!kept.Contains(Path.GetFullPath(dir)))
+            {
+                Directory.Delete(dir, recursive: true);
+            }
+        }
+    }
+
+    /// <summary>Removes staging folders other than <paramref name="keepTransferId"/>.</summary>
+    public void ClearStaging(string? keepTransferId = null)
+    {
+        if (!Directory.Exists(StagingRoot))
+        {
+            return;
+        }
+
+        foreach (string dir in Directory.GetDirectories(StagingRoot))
+        {
+            if (Path.GetFileName(dir) != keepTransferId)
+            {
+                Directory.Delete(dir, recursive: true);
+            }
+        }
+    }
+}
