@@ -8,7 +8,8 @@ public static class AgentCommandLine
 {
     public const string Usage = """
         edge-inspector-agent [--config FILE] [--demo] [--frames N] [--port P] [--broker mqtt://host:port]
-                             [--model DIR] [--camera replay|aravis[:ID]] [--replay DIR|VIDEO] [--fps F]
+                             [--model DIR] [--camera replay|aravis[:ID]|spinnaker[:SERIAL]|opencv:SOURCE]
+                             [--replay DIR|VIDEO] [--fps F]
                              [--device-id ID] [--Section:Key=value ...]
         """;
 
@@ -24,7 +25,7 @@ public static class AgentCommandLine
         ["--device-id"] = "Agent:DeviceId",
     };
 
-    /// <summary>--camera replay | aravis | aravis:ID (a device id, serial or IP address).</summary>
+    /// <summary>--camera replay | aravis[:ID] (device id, serial or IP) | spinnaker[:SERIAL] | opencv:SOURCE (device index, URL, pipeline, file).</summary>
     private static IEnumerable<string> Camera(string value)
     {
         string[] parts = value.Split(':', 2);
@@ -41,8 +42,20 @@ public static class AgentCommandLine
                 }
 
                 break;
+            case "spinnaker":
+                yield return "--Camera:Backend=Spinnaker";
+                if (parts.Length == 2)
+                {
+                    yield return $"--Camera:Spinnaker:Serial={parts[1]}";
+                }
+
+                break;
+            case "opencv" when parts.Length == 2:
+                yield return "--Camera:Backend=OpenCv";
+                yield return $"--Camera:OpenCv:Source={parts[1]}";
+                break;
             default:
-                throw new ArgumentException($"--camera '{value}' is not a camera backend; use replay, aravis or aravis:ID.\n{Usage}");
+                throw new ArgumentException($"--camera '{value}' is not a camera backend; use replay, aravis[:ID], spinnaker[:SERIAL] or opencv:SOURCE.\n{Usage}");
         }
     }
 

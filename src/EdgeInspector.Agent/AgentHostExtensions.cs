@@ -99,7 +99,8 @@ public static class AgentHostExtensions
     {
         var config = builder.Configuration;
         var defaults = new Dictionary<string, string?>();
-        if (string.IsNullOrEmpty(config["Camera:Replay:Path"]) && !string.Equals(config["Camera:Backend"], nameof(CameraBackend.Aravis), StringComparison.OrdinalIgnoreCase))
+        bool replay = string.IsNullOrEmpty(config["Camera:Backend"]) || string.Equals(config["Camera:Backend"], nameof(CameraBackend.Replay), StringComparison.OrdinalIgnoreCase);
+        if (replay && string.IsNullOrEmpty(config["Camera:Replay:Path"]))
         {
             string images = Path.Combine(Path.GetTempPath(), "edge-inspector-demo", DemoImageSet);
             if (!Directory.Exists(images))
@@ -138,6 +139,8 @@ public static class AgentHostExtensions
                 throw new OptionsValidationException(CameraOptions.Section, typeof(CameraOptions), ["Camera:Replay:Path is required for the replay camera: a folder of images or a video file (or run with --demo)."]),
             CameraBackend.Replay => new ReplayCamera(options.Replay, sp.GetRequiredService<FramePool>()),
             CameraBackend.Aravis => new AravisCamera(options.Aravis, sp.GetRequiredService<FramePool>()),
+            CameraBackend.Spinnaker => new SpinnakerCamera(options.Spinnaker, sp.GetRequiredService<FramePool>(), sp.GetRequiredService<ILogger<SpinnakerCamera>>()),
+            CameraBackend.OpenCv => new OpenCvCamera(options.OpenCv, sp.GetRequiredService<FramePool>()),
             _ => throw new OptionsValidationException(CameraOptions.Section, typeof(CameraOptions), [$"Camera:Backend {options.Backend} is not supported."]),
         };
     }

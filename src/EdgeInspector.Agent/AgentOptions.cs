@@ -54,6 +54,12 @@ public sealed class CameraOptions
 
     [ValidateObjectMembers]
     public AravisOptions Aravis { get; set; } = new();
+
+    [ValidateObjectMembers]
+    public SpinnakerOptions Spinnaker { get; set; } = new();
+
+    [ValidateObjectMembers]
+    public OpenCvCameraOptions OpenCv { get; set; } = new();
 }
 
 public enum CameraBackend
@@ -63,6 +69,12 @@ public enum CameraBackend
 
     /// <summary>Any GenICam camera (USB3 Vision, GigE Vision) through Aravis.</summary>
     Aravis,
+
+    /// <summary>FLIR cameras through the Spinnaker SDK's C API (Linux, Jetson).</summary>
+    Spinnaker,
+
+    /// <summary>OpenCV VideoCapture: UVC devices, RTSP, GStreamer pipelines (bench setups).</summary>
+    OpenCv,
 }
 
 public sealed class ModelOptions

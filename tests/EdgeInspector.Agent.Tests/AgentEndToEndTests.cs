@@ -151,6 +151,28 @@ public sealed class AgentEndToEndTests
     }
 
     [Fact]
+    public async Task Takes_frames_from_a_video_through_the_OpenCV_camera()
+    {
+        using var dir = new TempDirectory();
+        string video = dir.Combine("line.avi");
+        using (var writer = new VideoWriter(video, FourCC.MJPG, 10, new Size(640, 480)))
+        {
+            for (int i = 0; i < 12; i++)
+            {
+                using var frame = EdgeInspector.Imaging.SyntheticParts.Render(640, 480, i % 4 == 3 ? EdgeInspector.Imaging.SyntheticDefect.Crack : EdgeInspector.Imaging.SyntheticDefect.None, i);
+                writer.Write(frame);
+            }
+        }
+
+        using var agent = AgentProcess.Start(DemoArgs("--camera", "opencv:" + video, "--port", FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture), "--frames", "12"));
+
+        Assert.Equal(0, await agent.WaitForExitAsync(Patience));
+        var lines = agent.Output.Split('\n').Where(l => l.StartsWith('#')).ToList();
+        Assert.Equal(12, lines.Count);
+        Assert.Equal(3, lines.Count(l => l.Contains(" NG ", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public async Task A_missing_model_package_stops_the_agent_with_a_message_naming_it()
     {
         using var dir = new TempDirectory();
