@@ -30,6 +30,8 @@ public sealed class AgentTelemetry
     private long _cameraDropped;
     private string _lightMode = "off";
     private Func<long> _strobes = () => 0;
+    private string? _modelLoadPhase;
+    private long _modelLoadStart;
     private readonly DeviceHealthProbe _health = new();
     private readonly string _stateDirectory = Environment.GetEnvironmentVariable("STATE_DIRECTORY") ?? AppContext.BaseDirectory;
 
@@ -74,6 +76,30 @@ public sealed class AgentTelemetry
     {
         _lightMode = mode;
         _strobes = strobes;
+    }
+
+    /// <summary>The phase of a model load in progress; null when it is done.</summary>
+    public void SetModelLoad(string? phase)
+    {
+        lock (_gate)
+        {
+            if (phase is not null && _modelLoadPhase is null)
+            {
+                _modelLoadStart = Stopwatch.GetTimestamp();
+            }
+
+            _modelLoadPhase = phase;
+        }
+
+        Changed?.Invoke();
+    }
+
+    private ModelLoadProgress? ModelLoad()
+    {
+        lock (_gate)
+        {
+            return _modelLoadPhase is null ? null : new ModelLoadProgress(_modelLoadPhase, Math.Round(Stopwatch.GetElapsedTime(_modelLoadStart).TotalSeconds, 1));
+        }
     }
 
     public void ReportError(string message)
@@ -141,6 +167,7 @@ public sealed class AgentTelemetry
         Fps = Fps(),
         LatencyMs = _latency.Summarize(),
         LastError = _lastError,
+        ModelLoad = ModelLoad(),
         Health = _health.Read(_stateDirectory),
         Ts = DateTimeOffset.UtcNow,
     };

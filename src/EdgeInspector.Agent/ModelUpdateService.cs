@@ -309,7 +309,15 @@ public sealed partial class ModelUpdateService : IDisposable
         ModelRunner? runner = null;
         try
         {
-            runner = _loader.Load(installed);
+            try
+            {
+                runner = _loader.Load(installed, _telemetry.SetModelLoad);
+            }
+            finally
+            {
+                _telemetry.SetModelLoad(null);
+            }
+
             int golden = GoldenSelfTest.Run(runner);
             LogSelfTest(_logger, m.Name, m.Version, golden);
             var slot = _serving.Slot ?? throw new UpdateException("the agent has no model slot");

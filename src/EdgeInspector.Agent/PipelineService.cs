@@ -38,6 +38,7 @@ public sealed partial class PipelineService(
         try
         {
             var runner = await Task.Run(() => LoadStartupModel(model.Value.Package), stoppingToken).ConfigureAwait(false);
+            telemetry.SetModelLoad(null);
             _models = new ModelSlot(runner);
             serving.Slot = _models;
             _models.Swapped += r => telemetry.SetModel(r.Package.Identity, r.Provider.Active.ToString(), r.Provider.Notes);
@@ -71,12 +72,12 @@ public sealed partial class PipelineService(
         string package = updates.StartupPackage(configured);
         try
         {
-            return loader.Load(package);
+            return loader.Load(package, telemetry.SetModelLoad);
         }
         catch (ModelPackageException e) when (package != configured)
         {
             LogFallback(logger, package, e.Message, configured);
-            return loader.Load(configured);
+            return loader.Load(configured, telemetry.SetModelLoad);
         }
     }
 

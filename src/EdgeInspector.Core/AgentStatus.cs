@@ -32,6 +32,10 @@ public sealed record AgentStatus
 
     public required string? LastError { get; init; }
 
+    /// <summary>A model being loaded (at start or during an update): phase and time so far.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public ModelLoadProgress? ModelLoad { get; init; }
+
     /// <summary>SoC temperatures, GPU load, memory and disk, where the host exposes them.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public DeviceHealth? Health { get; init; }
@@ -63,6 +67,9 @@ public sealed record LightStatus(string Mode, long Strobes);
 public sealed record InspectionCounts(long Inspected, long Ok, long Ng, long Error);
 
 public sealed record LatencySummary(double P50, double P99);
+
+/// <summary>verifying | building_engine | loading, and seconds since the load began.</summary>
+public sealed record ModelLoadProgress(string Phase, double ElapsedS);
 
 /// <summary>Host health; a field the host does not expose (e.g. GPU load on x64) is omitted.</summary>
 public sealed record DeviceHealth

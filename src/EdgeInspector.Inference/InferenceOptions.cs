@@ -50,6 +50,9 @@ public sealed class TensorRtOptions
 
     [Range(1L << 24, 1L << 36)]
     public long MaxWorkspaceBytes { get; set; } = 1L << 30;
+
+    /// <summary>Dump ONNX Runtime's EP-context model after the first engine build and start from it later.</summary>
+    public bool EpContext { get; set; } = true;
 }
 
 [OptionsValidator]

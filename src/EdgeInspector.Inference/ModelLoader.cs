@@ -7,8 +7,15 @@ namespace EdgeInspector.Inference;
 /// <summary>Verifies a model package and opens it on the best available execution provider.</summary>
 public sealed partial class ModelLoader(InferenceOptions options, ILogger<ModelLoader> logger)
 {
-    public ModelRunner Load(string packageDirectory)
+    public ModelRunner Load(string packageDirectory) => Load(packageDirectory, null);
+
+    /// <summary>
+    /// Loads a package; <paramref name="phase"/> hears "verifying", then "building_engine" (a
+    /// TensorRT engine is compiled: minutes on an Orin Nano) or "loading".
+    /// </summary>
+    public ModelRunner Load(string packageDirectory, Action<string>? phase)
     {
+        phase?.Invoke("verifying");
         var package = ModelPackage.Load(packageDirectory);
         var identity = package.Identity;
         using var sessionOptions = new SessionOptions
@@ -20,10 +27,25 @@ public sealed partial class ModelLoader(InferenceOptions options, ILogger<ModelL
         sessionOptions.AddSessionConfigEntry("session.intra_op.allow_spinning", options.AllowSpinning ? "1" : "0");
         sessionOptions.AddSessionConfigEntry("session.inter_op.allow_spinning", options.AllowSpinning ? "1" : "0");
         var provider = new ExecutionProviderChain(options, logger).Configure(sessionOptions, identity.Sha256);
+        string modelPath = package.ModelPath;
+        bool buildsEngine = false;
+        if (provider.Active == ExecutionProviderKind.TensorRT)
+        {
+            var plan = EpContextPlan.For(options.TensorRT, modelPath, identity.Sha256);
+            foreach (var (key, value) in plan.SessionConfig)
+            {
+                sessionOptions.AddSessionConfigEntry(key, value);
+            }
+
+            modelPath = plan.ModelPath;
+            buildsEngine = plan.BuildsEngine;
+        }
+
+        phase?.Invoke(buildsEngine ? "building_engine" : "loading");
         InferenceSession session;
         try
         {
-            session = new InferenceSession(package.ModelPath, sessionOptions);
+            session = new InferenceSession(modelPath, sessionOptions);
         }
         catch (OnnxRuntimeException e)
         {
