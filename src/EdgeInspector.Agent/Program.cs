@@ -12,6 +12,12 @@ catch (ArgumentException e)
     return 2;
 }
 
+if (EdgeInspector.Imaging.OpenCvRuntime.Problem() is { } problem)
+{
+    await Console.Error.WriteLineAsync(problem);
+    return 1;
+}
+
 var builder = Host.CreateApplicationBuilder(normalized);
 builder.AddEdgeInspectorAgent(normalized);
 await builder.Build().RunAsync();
