@@ -160,7 +160,12 @@ public static class AgentHostExtensions
             return new HeaderGpio(null, light.Driver);
         }
 
-        GpioPinPlan.For(light, sensor.Enabled ? sensor : null, reject.Enabled ? reject : null).ThrowIfInvalid();
+        var problems = GpioPinPlan.For(light, sensor.Enabled ? sensor : null, reject.Enabled ? reject : null).Problems();
+        if (problems.Count > 0)
+        {
+            throw new OptionsValidationException(LightOptions.Section, typeof(LightOptions), problems);
+        }
+
         GpioDriver driver = light.Driver switch
         {
             GpioDriverKind.Libgpiod => new LibGpiodDriver(0),

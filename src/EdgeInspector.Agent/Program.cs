@@ -18,7 +18,16 @@ if (EdgeInspector.Imaging.OpenCvRuntime.Problem() is { } problem)
     return 1;
 }
 
-var builder = Host.CreateApplicationBuilder(normalized);
-builder.AddEdgeInspectorAgent(normalized);
-await builder.Build().RunAsync();
-return Environment.ExitCode;
+try
+{
+    var builder = Host.CreateApplicationBuilder(normalized);
+    builder.AddEdgeInspectorAgent(normalized);
+    await builder.Build().RunAsync();
+    return Environment.ExitCode;
+}
+catch (Exception e) when (e is Microsoft.Extensions.Options.OptionsValidationException or FileNotFoundException)
+{
+    // Bad configuration is the operator's to fix, not a crash: one line naming the key, exit 2.
+    await Console.Error.WriteLineAsync($"Configuration error: {e.Message}");
+    return 2;
+}

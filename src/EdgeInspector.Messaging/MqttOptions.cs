@@ -8,6 +8,7 @@ public sealed class MqttOptions
     public const string Section = "Mqtt";
 
     /// <summary>mqtt://host:port or mqtts://host:port; empty starts the embedded broker on loopback.</summary>
+    [BrokerUri]
     public string Broker { get; set; } = "";
 
     [ValidateObjectMembers]

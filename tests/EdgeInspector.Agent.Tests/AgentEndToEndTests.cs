@@ -182,6 +182,21 @@ public sealed class AgentEndToEndTests
         Assert.Contains("does not exist", agent.Output, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("--Agent:StageCapacity=0", "StageCapacity")]
+    [InlineData("--Reject:Enabled=true", "Header pin 7 is assigned to Light:Pin and Reject:Pin")]
+    [InlineData("--Mqtt:Broker=tcp://x:1", "mqtt://host:port")]
+    public async Task Bad_configuration_exits_2_naming_the_setting(string setting, string expected)
+    {
+        string[] extra = setting.StartsWith("--Reject", StringComparison.Ordinal) ? ["--Reject:Pin=7"] : [];
+        using var agent = AgentProcess.Start(DemoArgs(["--port", FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture), setting, .. extra]));
+
+        int code = await agent.WaitForExitAsync(Patience);
+        Assert.True(code == 2, $"exit {code}:\n{agent.Output}");
+        Assert.Contains("Configuration error", agent.Output, StringComparison.Ordinal);
+        Assert.Contains(expected, agent.Output, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task An_unknown_flag_prints_the_usage_and_exits_2()
     {
