@@ -60,6 +60,8 @@ public static class AgentHostExtensions
         services.AddOptions<RejectOptions>().BindConfiguration(RejectOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<PartSensorOptions>, PartSensorOptionsValidator>();
         services.AddSingleton<IValidateOptions<RejectOptions>, RejectOptionsValidator>();
+        services.AddOptions<TriggerOutputOptions>().BindConfiguration(TriggerOutputOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<TriggerOutputOptions>, TriggerOutputOptionsValidator>();
         services.AddOptions<MqttOptions>().BindConfiguration(MqttOptions.Section).ValidateOnStart();
         services.AddOptions<UpdateOptions>().BindConfiguration(UpdateOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<UpdateOptions>, UpdateOptionsValidator>();
@@ -155,12 +157,13 @@ public static class AgentHostExtensions
         var light = sp.GetRequiredService<IOptions<LightOptions>>().Value;
         var sensor = sp.GetRequiredService<IOptions<PartSensorOptions>>().Value;
         var reject = sp.GetRequiredService<IOptions<RejectOptions>>().Value;
-        if (light.Mode == LightMode.Off && !sensor.Enabled && !reject.Enabled)
+        var trigger = sp.GetRequiredService<IOptions<TriggerOutputOptions>>().Value;
+        if (light.Mode == LightMode.Off && !sensor.Enabled && !reject.Enabled && !trigger.Enabled)
         {
             return new HeaderGpio(null, light.Driver);
         }
 
-        var problems = GpioPinPlan.For(light, sensor.Enabled ? sensor : null, reject.Enabled ? reject : null).Problems();
+        var problems = GpioPinPlan.For(light, sensor.Enabled ? sensor : null, reject.Enabled ? reject : null, trigger.Enabled ? trigger.Pin : null).Problems();
         if (problems.Count > 0)
         {
             throw new OptionsValidationException(LightOptions.Section, typeof(LightOptions), problems);
@@ -180,9 +183,14 @@ public static class AgentHostExtensions
         var light = sp.GetRequiredService<IOptions<LightOptions>>().Value;
         var sensor = sp.GetRequiredService<IOptions<PartSensorOptions>>().Value;
         var reject = sp.GetRequiredService<IOptions<RejectOptions>>().Value;
+        var cameraTrigger = sp.GetRequiredService<IOptions<TriggerOutputOptions>>().Value;
         var strobe = new LightStrobe(light, light.Mode == LightMode.Off ? null : gpio.Controller);
         var trigger = sensor.Enabled ? new PartTrigger(sensor, gpio.Controller!, gpio.Driver) : null;
-        return new LineIo(strobe, trigger, reject.Enabled ? new RejectOutput(reject, gpio.Controller, gpio.Driver) : null);
+        return new LineIo(
+            strobe,
+            trigger,
+            reject.Enabled ? new RejectOutput(reject, gpio.Controller, gpio.Driver) : null,
+            cameraTrigger.Enabled ? new TriggerOutput(cameraTrigger, gpio.Controller!, gpio.Driver) : null);
     }
 }
 

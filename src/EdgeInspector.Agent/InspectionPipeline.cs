@@ -217,7 +217,15 @@ public sealed partial class InspectionPipeline
     /// </summary>
     private async Task<Frame?> CaptureAsync(CancellationToken token)
     {
-        var capture = _io.Light.BracketAsync(_camera.CaptureAsync, token).AsTask();
+        var capture = _io.CameraTrigger is { } trigger
+            ? _io.Light.BracketAsync(
+                ct =>
+                {
+                    trigger.Fire();
+                    return _camera.CaptureAsync(ct);
+                },
+                token).AsTask()
+            : _io.Light.BracketAsync(_camera.CaptureAsync, token).AsTask();
         while (!capture.IsCompleted)
         {
             using var idle = CancellationTokenSource.CreateLinkedTokenSource(token);

@@ -5,9 +5,10 @@ namespace EdgeInspector.Agent;
 
 /// <summary>
 /// The inspection cell's I/O around the camera: the light strobe, the part-present trigger
-/// (null = free run: capture continuously) and the reject actuator (null = none).
+/// (null = free run: capture continuously), the reject actuator (null = none) and a host-driven
+/// camera trigger output (null = the camera triggers itself or is software-triggered).
 /// </summary>
-public sealed record LineIo(LightStrobe Light, PartTrigger? Trigger = null, RejectOutput? Reject = null) : IDisposable
+public sealed record LineIo(LightStrobe Light, PartTrigger? Trigger = null, RejectOutput? Reject = null, TriggerOutput? CameraTrigger = null) : IDisposable
 {
     public ChannelReader<PartDetected>? Parts => Trigger?.Parts;
 
@@ -15,6 +16,7 @@ public sealed record LineIo(LightStrobe Light, PartTrigger? Trigger = null, Reje
     {
         Trigger?.Dispose();
         Reject?.Dispose();
+        CameraTrigger?.Dispose();
         Light.Dispose();
     }
 }

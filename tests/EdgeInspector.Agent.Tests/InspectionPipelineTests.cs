@@ -201,6 +201,25 @@ public sealed class InspectionPipelineTests : IDisposable
         Assert.Equal(ng, driver.Edges.Count(e => e.Pin == 13 && e.Value == PinValue.High));
     }
 
+    [Fact]
+    public async Task A_host_driven_camera_trigger_pulses_inside_each_light_strobe()
+    {
+        var driver = new RecordingGpioDriver();
+        var controller = new GpioController(driver);
+        var trigger = new TriggerOutput(new TriggerOutputOptions { Enabled = true, Pin = 15 }, controller, GpioDriverKind.Recording);
+        var io = new LineIo(new LightStrobe(new LightOptions { Pin = 7, LeadTime = TimeSpan.Zero }, controller), CameraTrigger: trigger);
+        using var slot = new ModelSlot(_loader.Load(RepoPaths.TextureBaselinePackage));
+        var sink = new RecordingSink();
+        await RunAsync(new ReplayOptions { Path = Images(4), Fps = 0, Loop = true }, slot, sink, maxFrames: 4, io: io);
+
+        var edges = driver.Edges.Where(e => e.Pin is 7 or 15).Select(e => (e.Pin, High: e.Value == PinValue.High)).ToList();
+        // Pins opened (both off), then per capture: light on, trigger on, trigger off, light off; then closed.
+        var captures = edges.Skip(2).Take(16).Chunk(4).ToList();
+        Assert.Equal(4, captures.Count);
+        Assert.All(captures, c => Assert.Equal([(7, true), (15, true), (15, false), (7, false)], c));
+        Assert.Equal(4, trigger.Pulses);
+    }
+
     /// <summary>A part passing the sensor: the input rises, holds past the debounce time, falls.</summary>
     private static async Task PartAsync(RecordingGpioDriver driver)
     {
