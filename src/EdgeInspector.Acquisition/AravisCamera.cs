@@ -36,14 +36,12 @@ public sealed record AravisSettings(
 /// calling it again. Captures copy the driver's buffer into a pooled <see cref="Frame"/> and
 /// give the buffer straight back to the stream.
 /// </summary>
-public sealed class AravisCamera : ICamera
+public sealed class AravisCamera : BlockingCamera
 {
     private static readonly TimeSpan PopSlice = TimeSpan.FromMilliseconds(50);
 
     private readonly AravisOptions _options;
     private readonly FramePool _pool;
-    private readonly SemaphoreSlim _gate = new(1, 1);
-    private CancellationTokenSource _session = new();
     private nint _camera;
     private nint _stream;
     private long _dropped;
@@ -51,8 +49,6 @@ public sealed class AravisCamera : ICamera
     private ulong _lastRawId;
     private long _idOffset;
     private bool _haveId;
-    private volatile bool _connected;
-    private bool _disposed;
 
     public AravisCamera(AravisOptions options, FramePool pool)
     {
@@ -62,11 +58,9 @@ public sealed class AravisCamera : ICamera
         _pool = pool;
     }
 
-    public string Backend => "aravis";
+    public override string Backend => "aravis";
 
-    public bool IsConnected => _connected;
-
-    public long Dropped => Interlocked.Read(ref _dropped);
+    public override long Dropped => Interlocked.Read(ref _dropped);
 
     /// <summary>The configuration read back from the camera at the last successful open.</summary>
     public AravisSettings? Settings { get; private set; }
@@ -97,71 +91,22 @@ public sealed class AravisCamera : ICamera
         }
     }
 
-    public async ValueTask OpenAsync(CancellationToken cancellationToken)
+    protected override string Label => "Aravis camera";
+
+    /// <summary>Discovery, GVCP timeouts and the teardown of a lost device all block; the base runs this off the caller.</summary>
+    protected override void Connect()
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        await _session.CancelAsync().ConfigureAwait(false);
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            // Discovery, GVCP timeouts and teardown of a lost device all block: keep them off the caller.
-            await Task.Run(() => Reopen(cancellationToken), cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            _gate.Release();
-        }
+        OpenDevice();
+        Settings = Configure();
+        StartStream();
     }
 
-    public async ValueTask<Frame?> CaptureAsync(CancellationToken cancellationToken)
+    protected override CameraException? ExplainOpenFailure(Exception failure) => failure switch
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            if (!_connected)
-            {
-                throw new CameraException("The Aravis camera is not open (it was lost or never opened); call OpenAsync to reconnect.", disconnected: true);
-            }
-
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _session.Token);
-            return await Task.Run(() => Capture(linked.Token), linked.Token).ConfigureAwait(false);
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
-
-    private void Reopen(CancellationToken cancellationToken)
-    {
-        TearDown();
-        _session.Dispose();
-        _session = new CancellationTokenSource();
-        cancellationToken.ThrowIfCancellationRequested();
-        try
-        {
-            OpenDevice();
-            Settings = Configure();
-            StartStream();
-            _connected = true;
-        }
-        catch (DllNotFoundException e)
-        {
-            TearDown();
-            throw MissingLibrary(e);
-        }
-        catch (EntryPointNotFoundException e)
-        {
-            TearDown();
-            throw new CameraException($"The installed {Aravis} lacks {e.Message}; EdgeInspector needs Aravis 0.8.20 or newer.", e);
-        }
-        catch
-        {
-            TearDown();
-            throw;
-        }
-    }
+        DllNotFoundException => MissingLibrary(failure),
+        EntryPointNotFoundException => new CameraException($"The installed {Aravis} lacks {failure.Message}; EdgeInspector needs Aravis 0.8.20 or newer.", failure),
+        _ => null,
+    };
 
     private void OpenDevice()
     {
@@ -448,7 +393,7 @@ public sealed class AravisCamera : ICamera
         _idOffset = 0;
     }
 
-    private Frame Capture(CancellationToken cancellationToken)
+    protected override Frame Capture(CancellationToken cancellationToken)
     {
         long captureStart = Stopwatch.GetTimestamp();
         if (_options.Trigger == CameraTrigger.Software)
@@ -574,8 +519,6 @@ public sealed class AravisCamera : ICamera
         return false;
     }
 
-    private void LoseConnection() => _connected = false;
-
     private bool IsAvailable(string feature)
     {
         nint error = 0;
@@ -635,10 +578,8 @@ public sealed class AravisCamera : ICamera
         $"{Aravis} is not installed (or not on the loader path): install it with `apt-get install libaravis-0.8-0` (and Aravis' udev rules for USB3 cameras), or choose another Camera:Backend.", e);
 
     /// <summary>Stops acquisition (unless the device is gone) and releases the stream and camera.</summary>
-    private void TearDown()
+    protected override void TearDown(bool wasConnected)
     {
-        bool wasConnected = _connected;
-        _connected = false;
         if (_camera != 0 && wasConnected)
         {
             nint error = 0;
@@ -656,31 +597,6 @@ public sealed class AravisCamera : ICamera
         {
             g_object_unref(_camera);
             _camera = 0;
-        }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_disposed)
-        {
-            return;
-        }
-
-        _disposed = true;
-        await _session.CancelAsync().ConfigureAwait(false);
-        await _gate.WaitAsync().ConfigureAwait(false);
-        try
-        {
-            if (_camera != 0 || _stream != 0)
-            {
-                await Task.Run(TearDown).ConfigureAwait(false);
-            }
-        }
-        finally
-        {
-            _gate.Release();
-            _session.Dispose();
-            _gate.Dispose();
         }
     }
 }

@@ -12,7 +12,7 @@ namespace EdgeInspector.Acquisition;
 /// delivering throws <see cref="CameraException"/> with <see cref="CameraException.Disconnected"/>;
 /// <see cref="OpenAsync"/> releases and reopens it. A file ends with null.
 /// </summary>
-public sealed class OpenCvCamera : ICamera
+public sealed class OpenCvCamera : BlockingCamera
 {
     // CAP_PROP_OPEN_TIMEOUT_MSEC / CAP_PROP_READ_TIMEOUT_MSEC (OpenCV 4.5+), passed at open.
     private const int OpenTimeoutProperty = 53;
@@ -20,15 +20,12 @@ public sealed class OpenCvCamera : ICamera
 
     private readonly OpenCvCameraOptions _options;
     private readonly FramePool _pool;
-    private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Mat _read = new();
     private readonly Mat _bgr = new();
     private VideoCapture? _capture;
     private bool _isFile;
     private long _frameId;
     private long _startTicks;
-    private volatile bool _connected;
-    private bool _disposed;
 
     public OpenCvCamera(OpenCvCameraOptions options, FramePool pool)
     {
@@ -38,48 +35,14 @@ public sealed class OpenCvCamera : ICamera
         _pool = pool;
     }
 
-    public string Backend => "opencv";
+    public override string Backend => "opencv";
 
-    public bool IsConnected => _connected;
-
-    public long Dropped => 0;
+    public override long Dropped => 0;
 
     /// <summary>The backend OpenCV chose and the geometry/rate the source reports after the last open.</summary>
     public string? Description { get; private set; }
 
-    public async ValueTask OpenAsync(CancellationToken cancellationToken)
-    {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            // Opening a network stream or a device blocks up to the open timeout.
-            await Task.Run(Reopen, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
-
-    public async ValueTask<Frame?> CaptureAsync(CancellationToken cancellationToken)
-    {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            if (!_connected || _capture is null)
-            {
-                throw new CameraException($"The OpenCV source '{_options.Source}' is not open (it was lost or never opened); call OpenAsync to reconnect.", disconnected: true);
-            }
-
-            return await Task.Run(Capture, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
+    protected override string Label => $"OpenCV source '{_options.Source}'";
 
     /// <summary>Maps the option to OpenCV's API preference.</summary>
     public static VideoCaptureAPIs ToApi(OpenCvCaptureApi api) => api switch
@@ -90,9 +53,9 @@ public sealed class OpenCvCamera : ICamera
         _ => VideoCaptureAPIs.ANY,
     };
 
-    private void Reopen()
+    /// <summary>Opening a network stream or a device blocks up to the open timeout; the base runs this off the caller.</summary>
+    protected override void Connect()
     {
-        Release();
         string source = _options.Source.Trim();
         var api = ToApi(_options.Api);
         int[] parameters = [OpenTimeoutProperty, _options.TimeoutMs, ReadTimeoutProperty, _options.TimeoutMs];
@@ -131,7 +94,6 @@ public sealed class OpenCvCamera : ICamera
         _capture = capture;
         _frameId = 0;
         _startTicks = Stopwatch.GetTimestamp();
-        _connected = true;
     }
 
     private static VideoCapture Open(string source, bool isIndex, int index, VideoCaptureAPIs api, int[] parameters) =>
@@ -157,7 +119,8 @@ public sealed class OpenCvCamera : ICamera
         return File.Exists(source) ? "the file's codec or container is not readable by this OpenCV build." : "no such file or device.";
     }
 
-    private Frame? Capture()
+    /// <summary>VideoCapture.Read cannot be interrupted: it returns within the read timeout, so the token goes unpolled.</summary>
+    protected override Frame? Capture(CancellationToken cancellationToken)
     {
         var capture = _capture!;
         long captureStart = Stopwatch.GetTimestamp();
@@ -168,7 +131,7 @@ public sealed class OpenCvCamera : ICamera
                 return null;
             }
 
-            _connected = false;
+            LoseConnection();
             throw new CameraException($"OpenCV source '{_options.Source}' delivered no frame (disconnected, stream ended or read timeout {_options.TimeoutMs} ms); reopening.", disconnected: true);
         }
 
@@ -207,32 +170,15 @@ public sealed class OpenCvCamera : ICamera
         }
     }
 
-    private void Release()
+    protected override void TearDown(bool wasConnected)
     {
-        _connected = false;
         _capture?.Dispose();
         _capture = null;
     }
 
-    public async ValueTask DisposeAsync()
+    protected override void DisposeResources()
     {
-        if (_disposed)
-        {
-            return;
-        }
-
-        _disposed = true;
-        await _gate.WaitAsync().ConfigureAwait(false);
-        try
-        {
-            Release();
-            _read.Dispose();
-            _bgr.Dispose();
-        }
-        finally
-        {
-            _gate.Release();
-            _gate.Dispose();
-        }
+        _read.Dispose();
+        _bgr.Dispose();
     }
 }

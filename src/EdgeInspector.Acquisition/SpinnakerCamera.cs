@@ -26,7 +26,7 @@ public sealed record SpinnakerSettings(string Serial, string? Model, IReadOnlyLi
 /// by calling it again. Captures copy the SDK's image into a pooled <see cref="Frame"/> and release
 /// the image straight away.
 /// </summary>
-public sealed class SpinnakerCamera : ICamera
+public sealed class SpinnakerCamera : BlockingCamera
 {
     /// <summary>The kernel's limit on USB buffer memory; USB3 Vision cameras need about 1000 MB.</summary>
     public const string UsbfsMemoryPath = "/sys/module/usbcore/parameters/usbfs_memory_mb";
@@ -38,8 +38,6 @@ public sealed class SpinnakerCamera : ICamera
     private readonly FramePool _pool;
     private readonly ILogger _logger;
     private readonly IReadOnlyList<NodeWrite> _plan;
-    private readonly SemaphoreSlim _gate = new(1, 1);
-    private CancellationTokenSource _session = new();
     private nint _system;
     private nint _list;
     private nint _camera;
@@ -48,8 +46,6 @@ public sealed class SpinnakerCamera : ICamera
     private bool _acquiring;
     private PixelFormat _format;
     private long _dropped;
-    private volatile bool _connected;
-    private bool _disposed;
 
     public SpinnakerCamera(SpinnakerOptions options, FramePool pool, ILogger<SpinnakerCamera>? logger = null)
     {
@@ -61,11 +57,9 @@ public sealed class SpinnakerCamera : ICamera
         _plan = GenICamNodePlan.For(options);
     }
 
-    public string Backend => "spinnaker";
+    public override string Backend => "spinnaker";
 
-    public bool IsConnected => _connected;
-
-    public long Dropped => Interlocked.Read(ref _dropped);
+    public override long Dropped => Interlocked.Read(ref _dropped);
 
     /// <summary>The configuration read back from the camera at the last successful open.</summary>
     public SpinnakerSettings? Settings { get; private set; }
@@ -128,80 +122,31 @@ public sealed class SpinnakerCamera : ICamera
         }
     }
 
-    public async ValueTask OpenAsync(CancellationToken cancellationToken)
-    {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        await _session.CancelAsync().ConfigureAwait(false);
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            // Enumeration, Init and the teardown of a lost device block for seconds: keep them off the caller.
-            await Task.Run(() => Reopen(cancellationToken), cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
+    protected override string Label => "Spinnaker camera";
 
-    public async ValueTask<Frame?> CaptureAsync(CancellationToken cancellationToken)
+    /// <summary>Enumeration, Init and the teardown of a lost device block for seconds; the base runs this off the caller.</summary>
+    protected override void Connect()
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            if (!_connected)
-            {
-                throw new CameraException("The Spinnaker camera is not open (it was lost or never opened); call OpenAsync to reconnect.", disconnected: true);
-            }
-
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _session.Token);
-            return await Task.Run(() => Capture(linked.Token), linked.Token).ConfigureAwait(false);
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
-
-    private void Reopen(CancellationToken cancellationToken)
-    {
-        TearDown();
-        _session.Dispose();
-        _session = new CancellationTokenSource();
-        cancellationToken.ThrowIfCancellationRequested();
         string? usbfs = OperatingSystem.IsLinux() ? UsbfsWarning() : null;
         if (usbfs is not null)
         {
             _logger.LogWarning("{Warning}", usbfs);
         }
 
-        try
-        {
-            var (serial, model) = OpenDevice();
-            var (applied, skipped) = Configure();
-            Check(spinCameraBeginAcquisition(_camera), "starting acquisition (BeginAcquisition)");
-            _acquiring = true;
-            Settings = new SpinnakerSettings(serial, model, applied, skipped, usbfs);
-            _connected = true;
-            _logger.LogInformation("Spinnaker camera {Serial} ({Model}) open: {Applied}", serial, model, string.Join(", ", applied));
-        }
-        catch (DllNotFoundException e)
-        {
-            TearDown();
-            throw MissingSdk(e);
-        }
-        catch (EntryPointNotFoundException e)
-        {
-            TearDown();
-            throw new CameraException($"The installed {Spinnaker} lacks {e.Message}; install Spinnaker SDK 3.x or 4.x for arm64 (Ubuntu 22.04).", e);
-        }
-        catch
-        {
-            TearDown();
-            throw;
-        }
+        var (serial, model) = OpenDevice();
+        var (applied, skipped) = Configure();
+        Check(spinCameraBeginAcquisition(_camera), "starting acquisition (BeginAcquisition)");
+        _acquiring = true;
+        Settings = new SpinnakerSettings(serial, model, applied, skipped, usbfs);
+        _logger.LogInformation("Spinnaker camera {Serial} ({Model}) open: {Applied}", serial, model, string.Join(", ", applied));
     }
+
+    protected override CameraException? ExplainOpenFailure(Exception failure) => failure switch
+    {
+        DllNotFoundException => MissingSdk(failure),
+        EntryPointNotFoundException => new CameraException($"The installed {Spinnaker} lacks {failure.Message}; install Spinnaker SDK 3.x or 4.x for arm64 (Ubuntu 22.04).", failure),
+        _ => null,
+    };
 
     private (string Serial, string? Model) OpenDevice()
     {
@@ -356,7 +301,7 @@ public sealed class SpinnakerCamera : ICamera
         }
     }
 
-    private Frame Capture(CancellationToken cancellationToken)
+    protected override Frame Capture(CancellationToken cancellationToken)
     {
         long captureStart = Stopwatch.GetTimestamp();
         if (_options.Trigger == CameraTrigger.Software)
@@ -472,8 +417,6 @@ public sealed class SpinnakerCamera : ICamera
         return node != 0 && spinEnumerationGetCurrentEntry(node, out nint entry) == Success && entry != 0;
     }
 
-    private void LoseConnection() => _connected = false;
-
     private static (string? Serial, string? Model) Identify(nint camera)
     {
         if (spinCameraGetTLDeviceNodeMap(camera, out nint map) != Success)
@@ -565,9 +508,8 @@ public sealed class SpinnakerCamera : ICamera
     }
 
     /// <summary>Ends acquisition, deinitializes and releases the camera, the list and the system, in the order the SDK requires.</summary>
-    private void TearDown()
+    protected override void TearDown(bool wasConnected)
     {
-        _connected = false;
         try
         {
             if (_camera != 0)
@@ -603,31 +545,6 @@ public sealed class SpinnakerCamera : ICamera
             _list = 0;
             _acquiring = false;
             _initialized = false;
-        }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_disposed)
-        {
-            return;
-        }
-
-        _disposed = true;
-        await _session.CancelAsync().ConfigureAwait(false);
-        await _gate.WaitAsync().ConfigureAwait(false);
-        try
-        {
-            if (_camera != 0 || _system != 0)
-            {
-                await Task.Run(TearDown).ConfigureAwait(false);
-            }
-        }
-        finally
-        {
-            _gate.Release();
-            _session.Dispose();
-            _gate.Dispose();
         }
     }
 }
