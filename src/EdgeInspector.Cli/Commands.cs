@@ -10,11 +10,12 @@ public static class Commands
     public const string Usage = """
         edge-inspector: model package tools (the agent's own serving path, CPU)
 
-          edge-inspector eval --model PKG --data DIR [--json] [--write-threshold] [--out REPORT_DIR]
+          edge-inspector eval --model PKG --data DIR [--precision fp32|int8] [--json] [--write-threshold] [--out REPORT_DIR]
               image AUROC, image AP, F1-max and its threshold, pixel AUROC when masks exist.
               DIR: MVTec layout (test/good, test/<defect>, ground_truth/<defect>/<name>_mask.png)
               or good/ and <defect>/ directly. --write-threshold stores the F1-optimal threshold
               in PKG's manifest (decision.image_threshold); --out writes roc_pr.png and gallery.png.
+              --precision int8 scores the package's INT8 model (model.int8.onnx) instead of model.onnx.
           edge-inspector enroll --model PKG --good DIR --out PKG2 [--max-bank N]
               few-shot memory bank from good images (features.onnx + greedy coreset) written
               into a copy of PKG with version + 1, new hashes and good-only thresholds.
@@ -27,10 +28,18 @@ public static class Commands
               DIR/public.pem (Updates:TrustedKeys on the devices); prints the key id.
           edge-inspector sign --package PKG --key private.pem
               writes PKG/manifest.sig: ECDSA P-256 SHA-256 over the exact bytes of manifest.json.
-          edge-inspector push --package PKG --broker mqtt://host:port --device ID [--timeout S]
+          edge-inspector push --package PKG --broker mqtt[s]://host:port --device ID [--timeout S]
                               [--topic-root edgeinspector] [--chunk-bytes 131072]
+                              [--ca CA.pem] [--cert CLIENT.pem --key CLIENT.key] [--username U --password P]
               sends a signed package to a running agent over MQTT (docs/model-updates.md),
               resuming where the device stands; exit 0 only when the device reports active.
+              --ca trusts a private CA (mqtts://); --cert/--key present a client certificate
+              (mutual TLS: the workstation identity of docs/broker-security.md).
+          edge-inspector push --package PKG --broker URI --fleet FLEET.json [--group NAME]
+                              [--parallel 4] [--max-failures 0] [options above]
+              staged rollout: the group's canaries one at a time (a failed canary aborts), then
+              the rest N at a time, stopping once more than --max-failures failed; a progress line
+              per device and a result table; exit 0 only when every device reports active.
 
         Exit codes: 0 done, 2 bad arguments or data (one line on stderr), 1 unexpected failure.
         """;
@@ -48,12 +57,12 @@ public static class Commands
             var rest = args[1..];
             return args[0] switch
             {
-                "eval" => Eval(new Arguments("eval", rest, ["--model", "--data", "--out"], ["--json", "--write-threshold"]), stdout, stderr),
+                "eval" => Eval(new Arguments("eval", rest, ["--model", "--data", "--out", "--precision"], ["--json", "--write-threshold"]), stdout, stderr),
                 "enroll" => Enroll(new Arguments("enroll", rest, ["--model", "--good", "--out", "--max-bank"], ["--json"]), stdout, stderr),
                 "demo-images" => Demo(new Arguments("demo-images", rest, ["--out", "--count", "--seed", "--defect-fraction"], ["--mvtec"]), stdout),
                 "keygen" => Keygen(new Arguments("keygen", rest, ["--out"], []), stdout),
                 "sign" => Sign(new Arguments("sign", rest, ["--package", "--key"], []), stdout),
-                "push" => Push(new Arguments("push", rest, ["--package", "--broker", "--device", "--timeout", "--topic-root", "--chunk-bytes"], []), stdout),
+                "push" => Push(new Arguments("push", rest, ["--package", "--broker", "--device", "--timeout", "--topic-root", "--chunk-bytes", "--ca", "--cert", "--key", "--username", "--password", "--fleet", "--group", "--parallel", "--max-failures"], []), stdout),
                 _ => throw new CliException($"unknown command '{args[0]}' (commands: eval, enroll, demo-images, keygen, sign, push, help)"),
             };
         }
@@ -73,7 +82,7 @@ public static class Commands
     {
         string package = a.Required("--model");
         var images = InspectionDataset.Scan(a.Required("--data"));
-        using var path = new ServingPath(package);
+        using var path = ServingPath.ForPrecision(package, a.Value("--precision"));
         var r = Evaluation.Run(path, images);
         var m = path.Runner.Package.Manifest;
         if (a.Flag("--write-threshold"))
@@ -107,6 +116,7 @@ public static class Commands
             {
                 ["model"] = new JsonObject { ["name"] = m.Name, ["version"] = m.Version, ["sha256"] = path.Runner.Package.Identity.Sha256 },
                 ["execution_provider"] = path.Runner.Provider.Active.ToString(),
+                ["model_precision"] = path.Runner.Precision.ToString().ToLowerInvariant(),
                 ["n_good"] = r.Good,
                 ["n_anomalous"] = r.Anomalous,
                 ["n_masks"] = r.MaskedImages,
@@ -134,7 +144,7 @@ public static class Commands
         }
 
         var kinds = string.Join(", ", r.Images.Where(i => i.Image.IsAnomalous).GroupBy(i => i.Image.Kind).Select(g => $"{g.Key} {g.Count()}"));
-        stdout.WriteLine(Invariant($"model        {m.Name} v{m.Version} on {path.Runner.Provider.Active} ({path.Width}x{path.Height})"));
+        stdout.WriteLine(Invariant($"model        {m.Name} v{m.Version} {path.Runner.Precision.ToString().ToUpperInvariant()} on {path.Runner.Provider.Active} ({path.Width}x{path.Height})"));
         stdout.WriteLine(Invariant($"data         {r.Good} good, {r.Anomalous} anomalous ({kinds}), {r.MaskedImages} masks"));
         stdout.WriteLine(Invariant($"image AUROC  {r.ImageAuroc:F4}"));
         stdout.WriteLine(Invariant($"image AP     {r.ImageAp:F4}"));
@@ -207,6 +217,47 @@ public static class Commands
 
     private static int Push(Arguments a, TextWriter stdout)
     {
+        var connection = Connection(a);
+        string package = a.Required("--package");
+        string topicRoot = a.Value("--topic-root") ?? "edgeinspector";
+        int chunkBytes = a.Int("--chunk-bytes", Updates.UpdateOffer.MaxChunkBytes, Updates.UpdateOffer.MinChunkBytes, Updates.UpdateOffer.MaxChunkBytes);
+        var timeout = TimeSpan.FromSeconds(a.Int("--timeout", 300, 1, 86_400));
+        string? device = a.Value("--device");
+        string? fleet = a.Value("--fleet");
+        if ((device is null) == (fleet is null))
+        {
+            throw new CliException("push: give either --device ID or --fleet FILE (run 'edge-inspector help')");
+        }
+
+        if (fleet is null)
+        {
+            foreach (string option in new[] { "--group", "--parallel", "--max-failures" }.Where(o => a.Value(o) is not null))
+            {
+                throw new CliException($"push: {option} needs --fleet FILE");
+            }
+
+            var pusher = new ModelPusher(package, connection, topicRoot, device!, chunkBytes, timeout, stdout);
+            var result = pusher.RunAsync(CancellationToken.None).GetAwaiter().GetResult();
+            ModelPusher.WriteTable(result, stdout);
+            return result.Phase == Updates.UpdatePhase.Active ? 0 : 1;
+        }
+
+        var plan = FleetFile.Load(fleet).Plan(a.Value("--group"));
+        int version = PackageVersion(package);
+        var rollout = new FleetPush(
+            (d, progress, token) => new ModelPusher(package, connection, topicRoot, d, chunkBytes, timeout, progress).RunAsync(token),
+            a.Int("--parallel", 4, 1, 256),
+            a.Int("--max-failures", 0, 0, 1_000_000),
+            version,
+            stdout);
+        var results = rollout.RunAsync(plan, CancellationToken.None).GetAwaiter().GetResult();
+        FleetPush.WriteTable(results, stdout);
+        return results.All(r => r.Succeeded) ? 0 : 1;
+    }
+
+    /// <summary>--broker and the credentials/TLS options; a CA or client certificate needs mqtts://.</summary>
+    private static BrokerConnection Connection(Arguments a)
+    {
         Messaging.BrokerAddress broker;
         try
         {
@@ -217,18 +268,43 @@ public static class Commands
             throw new CliException(e.Message, e);
         }
 
-        string device = a.Required("--device");
-        var pusher = new ModelPusher(
-            a.Required("--package"),
-            broker,
-            a.Value("--topic-root") ?? "edgeinspector",
-            device,
-            a.Int("--chunk-bytes", Updates.UpdateOffer.MaxChunkBytes, Updates.UpdateOffer.MinChunkBytes, Updates.UpdateOffer.MaxChunkBytes),
-            TimeSpan.FromSeconds(a.Int("--timeout", 300, 1, 86_400)),
-            stdout);
-        var result = pusher.RunAsync(CancellationToken.None).GetAwaiter().GetResult();
-        ModelPusher.WriteTable(result, stdout);
-        return result.Phase == Updates.UpdatePhase.Active ? 0 : 1;
+        string? ca = a.Value("--ca");
+        string? cert = a.Value("--cert");
+        string? key = a.Value("--key");
+        string? username = a.Value("--username");
+        string? password = a.Value("--password");
+        if (key is not null && cert is null)
+        {
+            throw new CliException("push: --key needs --cert (the client certificate it belongs to)");
+        }
+
+        if (password is not null && username is null)
+        {
+            throw new CliException("push: --password needs --username");
+        }
+
+        if (!broker.UseTls && (ca ?? cert) is not null)
+        {
+            throw new CliException($"push: --ca and --cert need a TLS broker: use mqtts://{broker.Host}:{(broker.Port == 1883 ? 8883 : broker.Port)} instead of {broker}");
+        }
+
+        foreach (string file in new[] { ca, cert, key }.OfType<string>().Where(f => !File.Exists(f)))
+        {
+            throw new CliException($"push: '{Path.GetFullPath(file)}' does not exist");
+        }
+
+        return new BrokerConnection(broker, username, password, new Messaging.MqttTlsOptions { CaFile = ca, ClientCertificateFile = cert, ClientKeyFile = key });
+    }
+
+    private static int PackageVersion(string package)
+    {
+        string manifest = Path.Combine(package, ModelPackage.ManifestFileName);
+        if (!File.Exists(manifest))
+        {
+            throw new CliException($"'{Path.GetFullPath(manifest)}' does not exist: --package must be a model package folder");
+        }
+
+        return Updates.PackageLayout.FromManifest(File.ReadAllBytes(manifest)).Manifest.Version;
     }
 
     private static string Invariant(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);

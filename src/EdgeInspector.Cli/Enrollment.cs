@@ -189,6 +189,7 @@ public static class Enrollment
             File.WriteAllBytes(Path.Combine(Directory, ModelPackage.ModelFileName), model);
             var manifest = PackageFiles.ReadManifest(source.Directory);
             manifest["files"] = PackageFiles.DescribeFiles(Directory, [ModelPackage.ModelFileName]);
+            manifest.Remove("models"); // only model.onnx is here; an int8 entry would name a missing file
             PackageFiles.WriteManifest(Directory, manifest);
         }
 

@@ -13,13 +13,22 @@ namespace EdgeInspector.Cli;
 /// <summary>What push ended with.</summary>
 public sealed record PushResult(string Device, string Model, int Version, string Phase, int Chunks, int Held, int Sent, double Seconds, string? Reason);
 
+/// <summary>Where and as whom push connects: the broker, optional username/password, and for mqtts:// the CA and the client certificate (mutual TLS).</summary>
+public sealed record BrokerConnection(BrokerAddress Broker, string? Username = null, string? Password = null, MqttTlsOptions? Tls = null)
+{
+    /// <summary>Result phase when the broker's ACL denies this identity the offer, a chunk or the state subscription.</summary>
+    public const string Refused = "refused";
+}
+
 /// <summary>
 /// The workstation side of docs/model-updates.md: offers a signed package to one device, sends
 /// the chunks its retained model/state says it lacks (resending after a stall or a refused
 /// chunk), and waits for active or rejected.
 /// </summary>
-public sealed class ModelPusher(string packageDirectory, BrokerAddress broker, string topicRoot, string device, int chunkBytes, TimeSpan timeout, TextWriter progress)
+public sealed class ModelPusher(string packageDirectory, BrokerConnection connection, string topicRoot, string device, int chunkBytes, TimeSpan timeout, TextWriter progress)
 {
+    private readonly BrokerAddress broker = connection.Broker;
+
     private static readonly TimeSpan Stall = TimeSpan.FromSeconds(4);
 
     public async Task<PushResult> RunAsync(CancellationToken cancellationToken)
@@ -54,6 +63,8 @@ public sealed class ModelPusher(string packageDirectory, BrokerAddress broker, s
         var offer = new UpdateOffer(transferId, manifest, signature, layout.TotalBytes, chunkBytes, count);
         var topics = new Topics(topicRoot, device);
         var states = System.Threading.Channels.Channel.CreateUnbounded<UpdateState>();
+        int sent = 0;
+        PushResult Refused(string reason) => new(device, layout.Manifest.Name, layout.Manifest.Version, BrokerConnection.Refused, count, 0, sent, watch.Elapsed.TotalSeconds, reason);
 
         using var client = new MqttClientFactory().CreateMqttClient();
         client.ApplicationMessageReceivedAsync += e =>
@@ -89,21 +100,34 @@ public sealed class ModelPusher(string packageDirectory, BrokerAddress broker, s
             .WithClientId("edge-inspector-push-" + Guid.NewGuid().ToString("N")[..8])
             .WithCleanStart(true)
             .WithTimeout(TimeSpan.FromSeconds(10));
-        if (broker.UseTls)
+        try
         {
-            options.WithTlsOptions(t => t.UseTls().WithTargetHost(broker.Host));
+            MqttClientSecurity.Apply(options, broker, connection.Username, connection.Password, connection.Tls ?? new MqttTlsOptions());
+        }
+        catch (MqttSecurityException e)
+        {
+            throw new CliException(e.Message, e);
         }
 
-        int sent = 0;
         UpdateState? last = null;
         try
         {
             await client.ConnectAsync(options.Build(), token).ConfigureAwait(false);
-            await client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter(topics.ModelState, MqttQualityOfServiceLevel.AtLeastOnce).Build(), token).ConfigureAwait(false);
+            var subscribed = await client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter(topics.ModelState, MqttQualityOfServiceLevel.AtLeastOnce).Build(), token).ConfigureAwait(false);
+            var grant = subscribed.Items.First().ResultCode;
+            if (grant > MqttClientSubscribeResultCode.GrantedQoS2)
+            {
+                return Refused(Invariant($"the broker refused the subscription to {topics.ModelState}: {grant} (the broker's ACL does not let this identity read {device}'s model state; push as the workstation, docs/broker-security.md)"));
+            }
             progress.WriteLine(Invariant($"offering {layout.Manifest.Name} v{layout.Manifest.Version} to {device}: {layout.TotalBytes} bytes in {count} chunks (transfer {transferId})"));
             while (true)
             {
-                await client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(topics.ModelOffer).WithPayload(offer.ToJson()).WithContentType("application/json").WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build(), token).ConfigureAwait(false);
+                var offered = await client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(topics.ModelOffer).WithPayload(offer.ToJson()).WithContentType("application/json").WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build(), token).ConfigureAwait(false);
+                if (NotAuthorized(offered))
+                {
+                    return Refused(Invariant($"the broker refused the offer on {topics.ModelOffer}: {offered.ReasonCode} (the broker's ACL does not let this identity offer models to {device}; push as the workstation, docs/broker-security.md)"));
+                }
+
                 last = await NextStateAsync(states.Reader, Stall * 2, token).ConfigureAwait(false) ?? last;
                 if (last is null)
                 {
@@ -126,13 +150,18 @@ public sealed class ModelPusher(string packageDirectory, BrokerAddress broker, s
                         int length = offer.ChunkLength(index);
                         layout.Read(packageDirectory, (long)index * chunkBytes, buffer.AsSpan(0, length));
                         var chunk = buffer.AsMemory(0, length).ToArray();
-                        await client.PublishAsync(new MqttApplicationMessageBuilder()
+                        var published = await client.PublishAsync(new MqttApplicationMessageBuilder()
                             .WithTopic(topics.ModelChunk(transferId, index))
                             .WithPayload(chunk)
                             .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
                             .WithUserProperty("sha256", Encoding.UTF8.GetBytes(Convert.ToHexStringLower(SHA256.HashData(chunk))).AsMemory())
                             .WithUserProperty("index", Encoding.UTF8.GetBytes(index.ToString(CultureInfo.InvariantCulture)).AsMemory())
                             .Build(), token).ConfigureAwait(false);
+                        if (NotAuthorized(published))
+                        {
+                            return Refused(Invariant($"the broker refused chunk {index} on {topics.ModelChunk(transferId, index)}: {published.ReasonCode}"));
+                        }
+
                         sent++;
                         while (states.Reader.TryRead(out var s))
                         {
@@ -167,11 +196,18 @@ public sealed class ModelPusher(string packageDirectory, BrokerAddress broker, s
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            return new PushResult(device, layout.Manifest.Name, layout.Manifest.Version, "timeout", count, last?.Received ?? 0, sent, watch.Elapsed.TotalSeconds, Invariant($"no final state within {timeout.TotalSeconds:0} s (last phase: {last?.Phase ?? "none"})"));
+            string reason = last is null
+                ? Invariant($"no answer from {device} within {timeout.TotalSeconds:0} s: the offer did not reach it (is the agent running with device id '{device}', Updates:Enabled and topic root '{topicRoot}', and may this identity publish {topics.ModelOffer}?)")
+                : Invariant($"no final state within {timeout.TotalSeconds:0} s (last phase: {last.Phase})");
+            return new PushResult(device, layout.Manifest.Name, layout.Manifest.Version, "timeout", count, last?.Received ?? 0, sent, watch.Elapsed.TotalSeconds, reason);
         }
         catch (MQTTnet.Exceptions.MqttCommunicationException e)
         {
-            throw new CliException($"cannot reach the broker {broker}: {e.Message}", e);
+            string inner = e.InnerException is { } i && !e.Message.Contains(i.Message, StringComparison.Ordinal) ? $" ({i.Message})" : "";
+            string hint = !broker.UseTls ? ""
+                : string.IsNullOrEmpty(connection.Tls?.ClientCertificateFile) ? "; a broker that requires client certificates (docs/broker-security.md) drops clients without one: pass --cert and --key"
+                : "; check that the broker trusts the CA of --cert and that --ca is the CA of the broker's certificate";
+            throw new CliException($"cannot connect to the broker {broker}: {e.Message}{inner}{hint}", e);
         }
         finally
         {
@@ -183,6 +219,9 @@ public sealed class ModelPusher(string packageDirectory, BrokerAddress broker, s
 
         return new PushResult(device, layout.Manifest.Name, layout.Manifest.Version, last.Phase, count, last.Phase == UpdatePhase.Active ? count : last.Received, sent, watch.Elapsed.TotalSeconds, last.Reason);
     }
+
+    private static bool NotAuthorized(MqttClientPublishResult result) =>
+        result.ReasonCode is MqttClientPublishReasonCode.NotAuthorized or MqttClientPublishReasonCode.TopicNameInvalid;
 
     private void Report(UpdateState state, int count)
     {

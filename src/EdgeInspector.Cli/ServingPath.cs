@@ -38,7 +38,28 @@ public sealed class ServingPath : IDisposable
 
     public int Height => Runner.Height;
 
-    public static InferenceOptions CpuOptions() => new() { Providers = [ExecutionProviderKind.Cpu] };
+    public static InferenceOptions CpuOptions(ModelPrecision precision = ModelPrecision.Fp32) => new() { Providers = [ExecutionProviderKind.Cpu], Precision = precision };
+
+    /// <summary>"fp32" (or null) / "int8": a CPU serving path of that model; int8 on a package without one is an error, not a fallback.</summary>
+    public static ServingPath ForPrecision(string packageDirectory, string? precision)
+    {
+        var requested = ParsePrecision(precision);
+        var path = new ServingPath(packageDirectory, CpuOptions(requested));
+        if (path.Runner.Precision != requested)
+        {
+            path.Dispose();
+            throw new CliException($"'{Path.GetFullPath(packageDirectory)}' has no INT8 model (manifest models.int8 / {ModelPackage.Int8ModelFileName}): export it with the trainer's --int8, or evaluate --precision fp32");
+        }
+
+        return path;
+    }
+
+    public static ModelPrecision ParsePrecision(string? value) => value?.ToLowerInvariant() switch
+    {
+        null or "fp32" => ModelPrecision.Fp32,
+        "int8" => ModelPrecision.Int8,
+        _ => throw new CliException($"--precision '{value}' is not fp32 or int8"),
+    };
 
     /// <summary>The model input (uint8 RGB H×W×3) for an image file, through the agent's preprocessing.</summary>
     public byte[] Prepare(string imagePath, byte[]? destination = null)

@@ -26,7 +26,24 @@ public sealed record ModelManifest
     public Dictionary<string, double> Metrics { get; set; } = [];
 
     public Dictionary<string, PackageFile> Files { get; set; } = [];
+
+    /// <summary>
+    /// Optional: the ONNX file of each precision (<c>fp32</c>, <c>int8</c>), each also listed in
+    /// <see cref="Files"/>. Absent in older packages: model.onnx is FP32 and a listed
+    /// model.int8.onnx is the INT8 model.
+    /// </summary>
+    public Dictionary<string, string>? Models { get; set; }
 }
+
+/// <summary>Which of a package's models serves: the FP32 model.onnx or the INT8 QDQ model.int8.onnx.</summary>
+public enum ModelPrecision
+{
+    Fp32,
+    Int8,
+}
+
+/// <summary>The model file a package serves for a requested precision; FallbackReason says why it is not the one requested.</summary>
+public sealed record ModelFileChoice(ModelPrecision Precision, string FileName, string Path, string Sha256, string? FallbackReason);
 
 public sealed record ModelInput
 {

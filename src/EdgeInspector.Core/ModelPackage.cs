@@ -8,6 +8,9 @@ public sealed class ModelPackage
 {
     public const string ManifestFileName = "manifest.json";
     public const string ModelFileName = "model.onnx";
+    public const string Int8ModelFileName = "model.int8.onnx";
+    public const string Fp32Key = "fp32";
+    public const string Int8Key = "int8";
 
     private ModelPackage(string directory, ModelManifest manifest)
     {
@@ -22,6 +25,35 @@ public sealed class ModelPackage
     public string ModelPath => Path.Combine(Directory, ModelFileName);
 
     public ModelIdentity Identity => new(Manifest.Name, Manifest.Version, Manifest.Files[ModelFileName].Sha256);
+
+    /// <summary>
+    /// The INT8 QDQ model's file name inside the package: manifest <c>models.int8</c>, else
+    /// model.int8.onnx when <c>files</c> lists it (packages from before the <c>models</c> field); null when none.
+    /// </summary>
+    public string? Int8ModelFile =>
+        Manifest.Models is { } models && models.TryGetValue(Int8Key, out var name) ? name
+        : Manifest.Files.ContainsKey(Int8ModelFileName) ? Int8ModelFileName : null;
+
+    /// <summary>The file that serves <paramref name="requested"/>: FP32 model.onnx, or the INT8 model when the package has one (else FP32, with the reason).</summary>
+    public ModelFileChoice SelectModel(ModelPrecision requested)
+    {
+        if (requested == ModelPrecision.Int8)
+        {
+            if (Int8ModelFile is { } int8)
+            {
+                return new ModelFileChoice(ModelPrecision.Int8, int8, Path.Combine(Directory, int8), Manifest.Files[int8].Sha256, null);
+            }
+
+            return new ModelFileChoice(
+                ModelPrecision.Fp32,
+                ModelFileName,
+                ModelPath,
+                Manifest.Files[ModelFileName].Sha256,
+                $"package {Manifest.Name} v{Manifest.Version} has no INT8 model (manifest models.int8 / {Int8ModelFileName}); serving FP32 {ModelFileName}. Export it with the trainer's --int8 to serve INT8.");
+        }
+
+        return new ModelFileChoice(ModelPrecision.Fp32, ModelFileName, ModelPath, Manifest.Files[ModelFileName].Sha256, null);
+    }
 
     /// <summary>Reads and verifies a package. Throws <see cref="ModelPackageException"/> naming the problem and the fix.</summary>
     public static ModelPackage Load(string directory)
@@ -104,6 +136,18 @@ public sealed class ModelPackage
         if (!m.Files.ContainsKey(ModelFileName))
         {
             problems.Add($"files does not list {ModelFileName}");
+        }
+
+        foreach (var (key, name) in m.Models ?? [])
+        {
+            if (!m.Files.ContainsKey(name))
+            {
+                problems.Add($"models.{key} names '{name}', which files does not list");
+            }
+            else if (key == Fp32Key && name != ModelFileName)
+            {
+                problems.Add($"models.{Fp32Key} must be {ModelFileName}, not '{name}'");
+            }
         }
 
         foreach (var (name, file) in m.Files)

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using EdgeInspector.Core;
 using Microsoft.Extensions.Options;
 
 namespace EdgeInspector.Inference;
@@ -26,8 +27,40 @@ public sealed class InferenceOptions
     /// </summary>
     public bool AllowSpinning { get; set; }
 
+    /// <summary>
+    /// Which model of the package serves: Fp32 (model.onnx) or Int8 (the package's INT8 QDQ
+    /// model.int8.onnx, on every provider; on TensorRT it builds an INT8 engine). A package
+    /// without an INT8 model serves FP32 and the loader logs why. TensorRT:Int8 = true is the
+    /// older spelling of Precision = Int8 and means the same.
+    /// </summary>
+    public ModelPrecision Precision { get; set; } = ModelPrecision.Fp32;
+
     [ValidateObjectMembers]
     public TensorRtOptions TensorRT { get; set; } = new();
+
+    /// <summary>The precision asked for: <see cref="Precision"/>, or Int8 when TensorRT:Int8 is set.</summary>
+    public ModelPrecision RequestedPrecision => TensorRT.Int8 ? ModelPrecision.Int8 : Precision;
+
+    /// <summary>
+    /// These options for a session of the model that actually serves: TensorRT's INT8 mode on
+    /// exactly when that model is the INT8 QDQ one (an FP32 graph has no scales to build INT8 from).
+    /// </summary>
+    public InferenceOptions ForServing(ModelPrecision served) => new()
+    {
+        Providers = Providers,
+        DeviceId = DeviceId,
+        IntraOpThreads = IntraOpThreads,
+        AllowSpinning = AllowSpinning,
+        Precision = served,
+        TensorRT = new TensorRtOptions
+        {
+            Fp16 = TensorRT.Fp16,
+            Int8 = served == ModelPrecision.Int8,
+            CacheDirectory = TensorRT.CacheDirectory,
+            MaxWorkspaceBytes = TensorRT.MaxWorkspaceBytes,
+            EpContext = TensorRT.EpContext,
+        },
+    };
 }
 
 public enum ExecutionProviderKind
@@ -41,7 +74,11 @@ public sealed class TensorRtOptions
 {
     public bool Fp16 { get; set; } = true;
 
-    /// <summary>INT8 for QDQ-quantized models: their scales come from the graph, so no calibration table.</summary>
+    /// <summary>
+    /// INT8 for QDQ-quantized models: their scales come from the graph, so no calibration table.
+    /// Same as Inference:Precision = Int8 (the INT8 model serves); the loader sets it on exactly
+    /// when the INT8 model is the one loaded.
+    /// </summary>
     public bool Int8 { get; set; }
 
     /// <summary>Engine and timing caches; a first engine build takes minutes on an Orin Nano.</summary>

@@ -26,12 +26,19 @@ public sealed partial class ModelLoader(InferenceOptions options, ILogger<ModelL
         };
         sessionOptions.AddSessionConfigEntry("session.intra_op.allow_spinning", options.AllowSpinning ? "1" : "0");
         sessionOptions.AddSessionConfigEntry("session.inter_op.allow_spinning", options.AllowSpinning ? "1" : "0");
-        var provider = new ExecutionProviderChain(options, logger).Configure(sessionOptions, identity.Sha256);
-        string modelPath = package.ModelPath;
+        var choice = package.SelectModel(options.RequestedPrecision);
+        if (choice.FallbackReason is { } reason)
+        {
+            LogPrecisionFallback(logger, reason);
+        }
+
+        var served = options.ForServing(choice.Precision);
+        var provider = new ExecutionProviderChain(served, logger).Configure(sessionOptions, choice.Sha256);
+        string modelPath = choice.Path;
         bool buildsEngine = false;
         if (provider.Active == ExecutionProviderKind.TensorRT)
         {
-            var plan = EpContextPlan.For(options.TensorRT, modelPath, identity.Sha256);
+            var plan = EpContextPlan.For(served.TensorRT, modelPath, choice.Sha256);
             foreach (var (key, value) in plan.SessionConfig)
             {
                 sessionOptions.AddSessionConfigEntry(key, value);
@@ -49,16 +56,16 @@ public sealed partial class ModelLoader(InferenceOptions options, ILogger<ModelL
         }
         catch (OnnxRuntimeException e)
         {
-            throw new ModelPackageException($"'{package.ModelPath}' could not be loaded by ONNX Runtime: {e.Message}. Re-export the model (opset 17) with the trainer.", e);
+            throw new ModelPackageException($"'{choice.Path}' could not be loaded by ONNX Runtime: {e.Message}. Re-export the model (opset 17) with the trainer.", e);
         }
 
         ModelRunner? runner = null;
         try
         {
-            runner = new ModelRunner(package, session, provider);
+            runner = new ModelRunner(package, session, provider) { Precision = choice.Precision };
             // The first run allocates ORT's arenas (and on TensorRT builds the engine): do it now, not on a part.
             runner.Run(new byte[runner.InputLength]);
-            LogModelLoaded(logger, identity.Name, identity.Version, provider.Active, package.Directory);
+            LogModelLoaded(logger, identity.Name, identity.Version, choice.FileName, provider.Active, package.Directory);
             return runner;
         }
         catch
@@ -76,6 +83,9 @@ public sealed partial class ModelLoader(InferenceOptions options, ILogger<ModelL
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Model {Name} v{Version} loaded on {Provider} from {Directory}")]
-    private static partial void LogModelLoaded(ILogger logger, string name, int version, ExecutionProviderKind provider, string directory);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Model {Name} v{Version} ({File}) loaded on {Provider} from {Directory}")]
+    private static partial void LogModelLoaded(ILogger logger, string name, int version, string file, ExecutionProviderKind provider, string directory);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Inference:Precision Int8 not served: {Reason}")]
+    private static partial void LogPrecisionFallback(ILogger logger, string reason);
 }

@@ -46,6 +46,9 @@ public sealed class ModelRunner : IDisposable
 
     public ExecutionProviderChoice Provider { get; }
 
+    /// <summary>Which of the package's models this session runs (the loader sets it).</summary>
+    public ModelPrecision Precision { get; init; } = ModelPrecision.Fp32;
+
     public int Width { get; }
 
     public int Height { get; }

@@ -1,4 +1,3 @@
-using System.Security.Cryptography.X509Certificates;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using MQTTnet;
@@ -262,34 +261,7 @@ public sealed partial class MqttLink : IAsyncDisposable
             .WithWillRetain(true)
             .WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
             .WithWillContentType("application/json");
-        if (!string.IsNullOrEmpty(_options.Username))
-        {
-            builder.WithCredentials(_options.Username, _options.Password ?? "");
-        }
-
-        if (_broker.UseTls)
-        {
-            builder.WithTlsOptions(ConfigureTls);
-        }
-
-        return builder.Build();
-    }
-
-    private void ConfigureTls(MqttClientTlsOptionsBuilder tls)
-    {
-        var t = _options.Tls;
-        tls.UseTls().WithTargetHost(_broker.Host);
-        if (!string.IsNullOrEmpty(t.CaFile))
-        {
-            var ca = new X509Certificate2Collection();
-            ca.ImportFromPemFile(t.CaFile);
-            tls.WithTrustChain(ca);
-        }
-
-        if (!string.IsNullOrEmpty(t.ClientCertificateFile))
-        {
-            tls.WithClientCertificates([X509Certificate2.CreateFromPemFile(t.ClientCertificateFile, t.ClientKeyFile)]);
-        }
+        return MqttClientSecurity.Apply(builder, _broker, _options.Username, _options.Password, _options.Tls).Build();
     }
 
     private Task OnDisconnectedAsync(MqttClientDisconnectedEventArgs e)

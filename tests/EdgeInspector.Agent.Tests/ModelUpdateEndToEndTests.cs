@@ -1,10 +1,8 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using EdgeInspector.Cli;
 using EdgeInspector.Core;
 using EdgeInspector.Testing;
 using EdgeInspector.Updates;
-using OpenCvSharp;
 
 namespace EdgeInspector.Agent.Tests;
 
@@ -13,57 +11,19 @@ namespace EdgeInspector.Agent.Tests;
 public sealed class ModelUpdateEndToEndTests : IDisposable
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
-    private readonly TempDirectory _dir = new();
+    private readonly SignedPackages _packages = new();
 
-    public ModelUpdateEndToEndTests()
-    {
-        PackageSigning.GenerateKeyPair(_dir.Combine("keys"));
-    }
+    private string TrustedPrivateKey => _packages.PrivateKey;
 
-    private string TrustedPublicKey => _dir.Combine("keys", "public.pem");
-
-    private string TrustedPrivateKey => _dir.Combine("keys", "private.pem");
-
-    private string StateDirectory => _dir.Combine("state");
+    private string StateDirectory => _packages.Combine("state");
 
     private AgentProcess StartAgent(MosquittoBroker broker) => AgentProcess.Start(
         "--demo", "--model", RepoPaths.TextureBaselinePackage, "--broker", broker.Uri, "--fps", "20",
         "--Mqtt:ReconnectMinDelay=00:00:00.200", "--Mqtt:ReconnectMaxDelay=00:00:01",
-        "--Updates:Enabled=true", "--Updates:TrustedKeys:0=" + TrustedPublicKey, "--Updates:StateDirectory=" + StateDirectory);
+        "--Updates:Enabled=true", "--Updates:TrustedKeys:0=" + _packages.PublicKey, "--Updates:StateDirectory=" + StateDirectory);
 
-    /// <summary>texture-baseline copied with another version (and optional golden images), signed.</summary>
-    private string MakePackage(string name, int version, string? privateKey, double? goldenExpected = null, double tolerance = 0.001)
-    {
-        string dir = _dir.Combine(name);
-        Directory.CreateDirectory(dir);
-        File.Copy(Path.Combine(RepoPaths.TextureBaselinePackage, "model.onnx"), Path.Combine(dir, "model.onnx"));
-        var manifest = JsonNode.Parse(File.ReadAllText(Path.Combine(RepoPaths.TextureBaselinePackage, "manifest.json")))!.AsObject();
-        manifest["version"] = version;
-        if (goldenExpected is { } expected)
-        {
-            Directory.CreateDirectory(Path.Combine(dir, "golden"));
-            using (var part = new Mat(120, 160, MatType.CV_8UC3, new Scalar(128, 128, 128)))
-            {
-                Cv2.ImWrite(Path.Combine(dir, "golden", "part.png"), part);
-            }
-
-            File.WriteAllText(Path.Combine(dir, "golden", "expected.json"), new JsonObject { ["tolerance"] = tolerance, ["images"] = new JsonObject { ["part.png"] = expected } }.ToJsonString());
-            var files = manifest["files"]!.AsObject();
-            foreach (string file in new[] { "golden/part.png", "golden/expected.json" })
-            {
-                var d = ModelPackage.Describe(Path.Combine(dir, file));
-                files[file] = new JsonObject { ["sha256"] = d.Sha256, ["bytes"] = d.Bytes };
-            }
-        }
-
-        File.WriteAllText(Path.Combine(dir, "manifest.json"), manifest.ToJsonString());
-        if (privateKey is not null)
-        {
-            PackageSigning.SignPackage(dir, privateKey);
-        }
-
-        return dir;
-    }
+    private string MakePackage(string name, int version, string privateKey, double? goldenExpected = null, double tolerance = 0.001) =>
+        _packages.Make(name, version, privateKey, goldenExpected, tolerance);
 
     private static async Task<(int Code, string Output)> PushAsync(MosquittoBroker broker, string package)
     {
@@ -232,5 +192,5 @@ public sealed class ModelUpdateEndToEndTests : IDisposable
         Assert.False(Directory.Exists(Path.Combine(StateDirectory, "staging", transferId)));
     }
 
-    public void Dispose() => _dir.Dispose();
+    public void Dispose() => _packages.Dispose();
 }

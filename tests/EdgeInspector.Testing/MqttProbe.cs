@@ -22,7 +22,34 @@ public sealed class MqttProbe : IAsyncDisposable
 
     public IReadOnlyCollection<ReceivedMessage> Messages => _messages;
 
-    public static async Task<MqttProbe> ConnectAsync(int port, string topicFilter, CancellationToken cancellationToken = default)
+    public static Task<MqttProbe> ConnectAsync(int port, string topicFilter, CancellationToken cancellationToken = default) =>
+        ConnectCoreAsync(() => new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", port), topicFilter, TimeSpan.FromSeconds(15), cancellationToken);
+
+    /// <summary>
+    /// Over mutual TLS as <paramref name="identity"/> (its CN is the username the broker's ACL checks);
+    /// <paramref name="topicFilter"/> null subscribes to nothing. One attempt: a refused connection throws.
+    /// </summary>
+    public static Task<MqttProbe> ConnectAsync(MosquittoBroker broker, TestCertificates tls, ClientCertificate? identity, string? topicFilter, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(broker);
+        ArgumentNullException.ThrowIfNull(tls);
+        var ca = new System.Security.Cryptography.X509Certificates.X509Certificate2Collection();
+        ca.ImportFromPemFile(tls.CaFile);
+        return ConnectCoreAsync(
+            () => new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", broker.Port).WithTlsOptions(t =>
+            {
+                t.UseTls().WithTargetHost("127.0.0.1").WithTrustChain(ca);
+                if (identity is not null)
+                {
+                    t.WithClientCertificates([System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPemFile(identity.CertificateFile, identity.KeyFile)]);
+                }
+            }),
+            topicFilter,
+            TimeSpan.Zero,
+            cancellationToken);
+    }
+
+    private static async Task<MqttProbe> ConnectCoreAsync(Func<MqttClientOptionsBuilder> options, string? topicFilter, TimeSpan retryFor, CancellationToken cancellationToken)
     {
         var probe = new MqttProbe();
         probe._client.ApplicationMessageReceivedAsync += e =>
@@ -32,29 +59,47 @@ public sealed class MqttProbe : IAsyncDisposable
             probe._messages.Enqueue(new ReceivedMessage(m.Topic, System.Buffers.BuffersExtensions.ToArray(m.Payload), m.Retain, m.ContentType, props, m.CorrelationData));
             return Task.CompletedTask;
         };
-        var deadline = DateTime.UtcNow.AddSeconds(15);
+        var deadline = DateTime.UtcNow + retryFor;
         while (true)
         {
             try
             {
-                var options = new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", port).WithProtocolVersion(MqttProtocolVersion.V500).WithClientId("probe-" + Guid.NewGuid().ToString("N")[..8]).Build();
-                await probe._client.ConnectAsync(options, cancellationToken);
+                await probe._client.ConnectAsync(options().WithProtocolVersion(MqttProtocolVersion.V500).WithClientId("probe-" + Guid.NewGuid().ToString("N")[..8]).Build(), cancellationToken);
                 break;
             }
             catch (Exception) when (DateTime.UtcNow < deadline)
             {
                 await Task.Delay(100, cancellationToken);
             }
+            catch (Exception)
+            {
+                probe._client.Dispose();
+                throw;
+            }
         }
 
-        await probe._client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter(topicFilter, MQTTnet.Protocol.MqttQualityOfServiceLevel.AtLeastOnce).Build(), cancellationToken);
+        if (topicFilter is not null)
+        {
+            await probe._client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter(topicFilter, MQTTnet.Protocol.MqttQualityOfServiceLevel.AtLeastOnce).Build(), cancellationToken);
+        }
+
         return probe;
     }
 
-    /// <summary>An MQTT 5 request: publishes with a response topic and correlation data, waits for the matching reply.</summary>
-    public async Task<ReceivedMessage> RequestAsync(string topic, byte[] payload, TimeSpan timeout)
+    /// <summary>Publishes at QoS 1 and returns the broker's PUBACK reason (MQTT 5: NotAuthorized when the ACL denies it).</summary>
+    public async Task<MqttClientPublishReasonCode> PublishAsync(string topic, byte[] payload)
     {
-        string responseTopic = "probe/replies/" + Guid.NewGuid().ToString("N")[..8];
+        var result = await _client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload(payload).WithQualityOfServiceLevel(MQTTnet.Protocol.MqttQualityOfServiceLevel.AtLeastOnce).Build());
+        return result.ReasonCode;
+    }
+
+    /// <summary>An MQTT 5 request: publishes with a response topic and correlation data, waits for the matching reply.</summary>
+    public Task<ReceivedMessage> RequestAsync(string topic, byte[] payload, TimeSpan timeout) =>
+        RequestAsync(topic, payload, timeout, "probe/replies/" + Guid.NewGuid().ToString("N")[..8]);
+
+    /// <summary>As above with a chosen response topic (behind the broker ACL: edgeinspector/{device}/reply/…).</summary>
+    public async Task<ReceivedMessage> RequestAsync(string topic, byte[] payload, TimeSpan timeout, string responseTopic)
+    {
         byte[] correlation = Guid.NewGuid().ToByteArray();
         await _client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter(responseTopic).Build());
         await _client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload(payload).WithResponseTopic(responseTopic).WithCorrelationData(correlation).Build());

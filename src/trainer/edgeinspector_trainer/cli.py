@@ -21,7 +21,8 @@ def _train(a):
 def _export(a):
     from .package import export_package
     export_package(a.clip, a.out, prompts=a.prompts, image_size=a.image_size, dpam=a.dpam, good=a.good,
-                   val=a.val, int8=a.int8, name=a.name, version=a.version, seed=a.seed, enrollable=a.enrollable,
+                   val=a.val, int8=a.int8, calibration=a.calibration, int8_calibration=a.int8_calibration,
+                   name=a.name, version=a.version, seed=a.seed, enrollable=a.enrollable,
                    log=lambda m: print(m, flush=True))
 
 
@@ -94,6 +95,9 @@ def build_parser():
     s.add_argument("--good", help="folder of good images: memory bank, INT8 calibration, thresholds")
     s.add_argument("--val", help="dataset root whose test split sets thresholds and metrics")
     s.add_argument("--int8", action="store_true", help="also write model.int8.onnx (QDQ)")
+    s.add_argument("--calibration", help="folder of good images for INT8 calibration (default: --good)")
+    s.add_argument("--int8-calibration", choices=("max", "percentile", "mse"), default="max",
+                   help="activation range per tensor: max |x| (default), 99.99th percentile, or MSE-optimal")
     s.add_argument("--name", default="edgeinspector-anomalyclip")
     s.add_argument("--version", type=int, default=1)
     s.add_argument("--seed", type=int, default=0)

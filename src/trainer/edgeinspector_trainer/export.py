@@ -148,9 +148,11 @@ def backbone_name(cfg):
     return name if cfg.image_size == 224 else f"{name}-{cfg.image_size}"
 
 
-def write_manifest(pkg_dir, files, name, version, backbone, image_size, decision, metrics, description):
+def write_manifest(pkg_dir, files, name, version, backbone, image_size, decision, metrics, description,
+                   models=None):
     """manifest.json listing `files` (names inside pkg_dir) with SHA-256 and size; stale files
-    from an earlier export in the same folder are not listed."""
+    from an earlier export in the same folder are not listed. models: {"fp32": "model.onnx",
+    "int8": "model.int8.onnx"} -- which file serves which precision (default: FP32 model.onnx only)."""
     pkg = Path(pkg_dir)
     if "model.onnx" not in files:
         raise ExportError(f"{pkg / 'model.onnx'}: missing; the package needs it")
@@ -161,7 +163,11 @@ def write_manifest(pkg_dir, files, name, version, backbone, image_size, decision
         "description": description, "backbone": backbone,
         "input": {"width": image_size, "height": image_size, "resize": "bilinear"},
         "decision": decision, "metrics": metrics, "files": files,
+        "models": dict(models or {"fp32": "model.onnx"}),
     }
+    missing = [f for f in manifest["models"].values() if f not in files]
+    if missing:
+        raise ExportError(f"{pkg / 'manifest.json'}: models names {missing}, which are not package files")
     (pkg / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
     return manifest
 

@@ -105,15 +105,25 @@ def _slice(x, starts, ends, axes=None, steps=None):
     return x[tuple(idx)]
 
 
-def _quantize(x, scale, zero_point=None, **_):
+def _per_axis(v, x, axis):
+    """A per-axis scale / zero point [C] shaped to broadcast along `axis` of x."""
+    if v is None or np.ndim(v) == 0:
+        return v
+    shape = [1] * x.ndim
+    shape[axis % x.ndim] = -1
+    return v.reshape(shape)
+
+
+def _quantize(x, scale, zero_point=None, axis=1, **_):
     zp = np.zeros((), np.int8) if zero_point is None else zero_point
     info = np.iinfo(zp.dtype)
-    return np.clip(np.rint(x / scale) + zp.astype(np.int32), info.min, info.max).astype(zp.dtype)
+    scale, zp_ = _per_axis(scale, x, axis), _per_axis(zp, x, axis)
+    return np.clip(np.rint(x / scale) + zp_.astype(np.int32), info.min, info.max).astype(zp.dtype)
 
 
-def _dequantize(x, scale, zero_point=None, **_):
-    zp = 0 if zero_point is None else zero_point.astype(np.int32)
-    return ((x.astype(np.int32) - zp) * scale).astype(np.float32)
+def _dequantize(x, scale, zero_point=None, axis=1, **_):
+    zp = 0 if zero_point is None else _per_axis(zero_point, x, axis).astype(np.int32)
+    return ((x.astype(np.int32) - zp) * _per_axis(scale, x, axis)).astype(np.float32)
 
 
 def _gemm(a, b, c=None, alpha=1.0, beta=1.0, transA=0, transB=0):

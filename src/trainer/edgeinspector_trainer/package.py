@@ -65,11 +65,13 @@ def held_out_good_scores(inspection, text_features, goods, patches, bank, bank_r
 
 
 def export_package(clip, out, prompts=None, image_size=None, dpam=None, good=None, val=None, int8=False,
-                   name="edgeinspector-anomalyclip", version=1, bank_ratio=0.1, seed=0, enrollable=False, log=print):
+                   name="edgeinspector-anomalyclip", version=1, bank_ratio=0.1, seed=0, enrollable=False, log=print,
+                   calibration=None, int8_calibration="max"):
     """enrollable without good: model.onnx carries a one-row zero placeholder `memory_bank` (every
-    patch reads memory distance 0.5) for `edge-inspector enroll` to replace with a real one."""
-    if int8 and not good:
-        raise ExportError("--int8 needs calibration images: pass --good DIR with good images")
+    patch reads memory distance 0.5) for `edge-inspector enroll` to replace with a real one.
+    int8: also model.int8.onnx, calibrated on `calibration` (a folder of good images; default `good`)."""
+    if int8 and not (good or calibration):
+        raise ExportError("--int8 needs calibration images: pass --good DIR (or --calibration DIR) with good images")
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     model, text_features = load_model(clip, prompts, image_size, dpam)
@@ -106,16 +108,19 @@ def export_package(clip, out, prompts=None, image_size=None, dpam=None, good=Non
         val_data = ([s.label for s in samples], scores.numpy(), [m[0] for m in maps.numpy()], masks)
     decision, metrics = calibrate_decision(good_scores, good_maps, val_data)
     files = ["model.onnx", "features.onnx"]
+    models = {"fp32": "model.onnx"}
     if int8:
-        calib = goods[:MAX_CALIBRATION_IMAGES]
-        quantize_qdq(out / "model.onnx", out / "model.int8.onnx", list(calib))
+        calib = (good_images(calibration, size) if calibration else goods)[:MAX_CALIBRATION_IMAGES]
+        quantize_qdq(out / "model.onnx", out / "model.int8.onnx", list(calib), calibration=int8_calibration)
         files.append("model.int8.onnx")
+        models["int8"] = "model.int8.onnx"
         log(f"wrote {out / 'model.int8.onnx'} (INT8 QDQ, calibrated on {len(calib)} good images)")
     kind = "trained" if prompts else "zero-shot"
     manifest = write_manifest(out, files, name, version, backbone_name(cfg), size, decision, metrics,
                               f"AnomalyCLIP ({kind} prompts, DPAM {model.dpam})"
                               + (f", memory bank {bank.shape[0]}" if goods is not None
-                                 else ", placeholder memory bank (not enrolled)" if bank is not None else ""))
+                                 else ", placeholder memory bank (not enrolled)" if bank is not None else ""),
+                              models)
     log(f"wrote {out / 'manifest.json'}: decision {decision}")
     return manifest
 

@@ -1,0 +1,64 @@
+using System.Text.Json.Nodes;
+using EdgeInspector.Core;
+using EdgeInspector.Testing;
+using EdgeInspector.Updates;
+using OpenCvSharp;
+
+namespace EdgeInspector.Agent.Tests;
+
+/// <summary>A signing key pair and texture-baseline copies with other versions, signed with it (for push tests).</summary>
+internal sealed class SignedPackages : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    public SignedPackages() => PackageSigning.GenerateKeyPair(_dir.Combine("keys"));
+
+    public string PublicKey => _dir.Combine("keys", "public.pem");
+
+    public string Combine(params string[] parts) => _dir.Combine(parts);
+
+    public string PrivateKey => _dir.Combine("keys", "private.pem");
+
+    /// <summary>
+    /// texture-baseline with manifest version <paramref name="version"/> and, optionally, golden
+    /// self-test images; signed with <paramref name="privateKey"/> (the trusted key by default).
+    /// </summary>
+    public string Make(string name, int version, string? privateKey = null, double? goldenExpected = null, double tolerance = 0.001)
+    {
+        string dir = _dir.Combine(name);
+        Directory.CreateDirectory(dir);
+        File.Copy(Path.Combine(RepoPaths.TextureBaselinePackage, "model.onnx"), Path.Combine(dir, "model.onnx"));
+        var manifest = JsonNode.Parse(File.ReadAllText(Path.Combine(RepoPaths.TextureBaselinePackage, "manifest.json")))!.AsObject();
+        manifest["version"] = version;
+        if (goldenExpected is { } expected)
+        {
+            Directory.CreateDirectory(Path.Combine(dir, "golden"));
+            using (var part = new Mat(120, 160, MatType.CV_8UC3, new Scalar(128, 128, 128)))
+            {
+                Cv2.ImWrite(Path.Combine(dir, "golden", "part.png"), part);
+            }
+
+            File.WriteAllText(Path.Combine(dir, "golden", "expected.json"), new JsonObject { ["tolerance"] = tolerance, ["images"] = new JsonObject { ["part.png"] = expected } }.ToJsonString());
+            var files = manifest["files"]!.AsObject();
+            foreach (string file in new[] { "golden/part.png", "golden/expected.json" })
+            {
+                var d = ModelPackage.Describe(Path.Combine(dir, file));
+                files[file] = new JsonObject { ["sha256"] = d.Sha256, ["bytes"] = d.Bytes };
+            }
+        }
+
+        File.WriteAllText(Path.Combine(dir, "manifest.json"), manifest.ToJsonString());
+        PackageSigning.SignPackage(dir, privateKey ?? PrivateKey);
+        return dir;
+    }
+
+    /// <summary>The demo agent as device <paramref name="deviceId"/> with updates on, trusting this key, state under this folder.</summary>
+    public string[] AgentArgs(string deviceId, string broker, params string[] extra) =>
+    [
+        "--demo", "--model", RepoPaths.TextureBaselinePackage, "--device-id", deviceId, "--broker", broker, "--fps", "10",
+        "--Mqtt:ReconnectMinDelay=00:00:00.200", "--Mqtt:ReconnectMaxDelay=00:00:01",
+        "--Updates:Enabled=true", "--Updates:TrustedKeys:0=" + PublicKey, "--Updates:StateDirectory=" + _dir.Combine("state-" + deviceId), .. extra,
+    ];
+
+    public void Dispose() => _dir.Dispose();
+}
