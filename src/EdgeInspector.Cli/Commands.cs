@@ -44,7 +44,7 @@ public static class Commands
         Exit codes: 0 done, 2 bad arguments or data (one line on stderr), 1 unexpected failure.
         """;
 
-    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken = default)
     {
         if (args.Length == 0 || args[0] is "help" or "--help" or "-h")
         {
@@ -55,6 +55,11 @@ public static class Commands
         try
         {
             var rest = args[1..];
+            if (args[0] == "push")
+            {
+                return await PushAsync(new Arguments("push", rest, ["--package", "--broker", "--device", "--timeout", "--topic-root", "--chunk-bytes", "--ca", "--cert", "--key", "--username", "--password", "--fleet", "--group", "--parallel", "--max-failures"], []), stdout, cancellationToken).ConfigureAwait(false);
+            }
+
             return args[0] switch
             {
                 "eval" => Eval(new Arguments("eval", rest, ["--model", "--data", "--out", "--precision"], ["--json", "--write-threshold"]), stdout, stderr),
@@ -62,7 +67,6 @@ public static class Commands
                 "demo-images" => Demo(new Arguments("demo-images", rest, ["--out", "--count", "--seed", "--defect-fraction"], ["--mvtec"]), stdout),
                 "keygen" => Keygen(new Arguments("keygen", rest, ["--out"], []), stdout),
                 "sign" => Sign(new Arguments("sign", rest, ["--package", "--key"], []), stdout),
-                "push" => Push(new Arguments("push", rest, ["--package", "--broker", "--device", "--timeout", "--topic-root", "--chunk-bytes", "--ca", "--cert", "--key", "--username", "--password", "--fleet", "--group", "--parallel", "--max-failures"], []), stdout),
                 _ => throw new CliException($"unknown command '{args[0]}' (commands: eval, enroll, demo-images, keygen, sign, push, help)"),
             };
         }
@@ -215,7 +219,7 @@ public static class Commands
         return 0;
     }
 
-    private static int Push(Arguments a, TextWriter stdout)
+    private static async Task<int> PushAsync(Arguments a, TextWriter stdout, CancellationToken cancellationToken)
     {
         var connection = Connection(a);
         string package = a.Required("--package");
@@ -237,7 +241,7 @@ public static class Commands
             }
 
             var pusher = new ModelPusher(package, connection, topicRoot, device!, chunkBytes, timeout, stdout);
-            var result = pusher.RunAsync(CancellationToken.None).GetAwaiter().GetResult();
+            var result = await pusher.RunAsync(cancellationToken).ConfigureAwait(false);
             ModelPusher.WriteTable(result, stdout);
             return result.Phase == Updates.UpdatePhase.Active ? 0 : 1;
         }
@@ -250,7 +254,7 @@ public static class Commands
             a.Int("--max-failures", 0, 0, 1_000_000),
             version,
             stdout);
-        var results = rollout.RunAsync(plan, CancellationToken.None).GetAwaiter().GetResult();
+        var results = await rollout.RunAsync(plan, cancellationToken).ConfigureAwait(false);
         FleetPush.WriteTable(results, stdout);
         return results.All(r => r.Succeeded) ? 0 : 1;
     }

@@ -23,11 +23,11 @@ public sealed class BrokerSecurityEndToEndTests : IDisposable
     private async Task<(int Code, string Output)> PushAsync(MosquittoBroker broker, string package, ClientCertificate identity, int timeoutSeconds)
     {
         using var output = new StringWriter();
-        int code = await Task.Run(() => Commands.Run(
+        int code = await Commands.RunAsync(
             ["push", "--package", package, "--broker", broker.Uri, "--device", "cell1", "--timeout", timeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture), "--chunk-bytes", "4096",
              "--ca", _certificates.CaFile, "--cert", identity.CertificateFile, "--key", identity.KeyFile],
             output,
-            output));
+            output);
         return (code, output.ToString());
     }
 

@@ -17,7 +17,7 @@ public sealed class FleetPushEndToEndTests : IDisposable
     private async Task<(int Code, string Output)> PushFleetAsync(MosquittoBroker broker, string package, string fleet)
     {
         using var output = new StringWriter();
-        int code = await Task.Run(() => Commands.Run(["push", "--package", package, "--broker", broker.Uri, "--fleet", fleet, "--group", "line1", "--parallel", "2", "--timeout", "60", "--chunk-bytes", "4096"], output, output));
+        int code = await Commands.RunAsync(["push", "--package", package, "--broker", broker.Uri, "--fleet", fleet, "--group", "line1", "--parallel", "2", "--timeout", "60", "--chunk-bytes", "4096"], output, output);
         return (code, output.ToString());
     }
 

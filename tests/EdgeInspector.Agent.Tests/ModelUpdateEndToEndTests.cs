@@ -28,7 +28,7 @@ public sealed class ModelUpdateEndToEndTests : IDisposable
     private static async Task<(int Code, string Output)> PushAsync(MosquittoBroker broker, string package)
     {
         using var output = new StringWriter();
-        int code = await Task.Run(() => Commands.Run(["push", "--package", package, "--broker", broker.Uri, "--device", "demo", "--timeout", "60", "--chunk-bytes", "256"], output, output));
+        int code = await Commands.RunAsync(["push", "--package", package, "--broker", broker.Uri, "--device", "demo", "--timeout", "60", "--chunk-bytes", "256"], output, output);
         return (code, output.ToString());
     }
 

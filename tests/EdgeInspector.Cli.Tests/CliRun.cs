@@ -3,11 +3,11 @@ namespace EdgeInspector.Cli.Tests;
 /// <summary>Runs the tool in process and captures what it prints.</summary>
 internal static class CliRun
 {
-    public static (int Code, string Out, string Err) Run(params string[] args)
+    public static async Task<(int Code, string Out, string Err)> RunAsync(params string[] args)
     {
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
-        int code = Commands.Run(args, stdout, stderr);
+        int code = await Commands.RunAsync(args, stdout, stderr);
         return (code, stdout.ToString(), stderr.ToString());
     }
 

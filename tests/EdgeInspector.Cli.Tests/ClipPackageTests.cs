@@ -132,14 +132,14 @@ public sealed class ClipPackageTests : IClassFixture<ClipPackageTests.Packages>
     }
 
     [TrainerFact]
-    public void Enroll_refuses_a_package_without_a_memory_bank_and_a_full_output_folder()
+    public async Task Enroll_refuses_a_package_without_a_memory_bank_and_a_full_output_folder()
     {
         _ = _p.Result;
-        var (code, _, stderr) = CliRun.Run("enroll", "--model", RepoPaths.TextureBaselinePackage, "--good", _p.Good, "--out", Path.Combine(_p.Root, "nope"));
+        var (code, _, stderr) = await CliRun.RunAsync("enroll", "--model", RepoPaths.TextureBaselinePackage, "--good", _p.Good, "--out", Path.Combine(_p.Root, "nope"));
         Assert.Equal(2, code);
         Assert.Contains("memory bank", stderr, StringComparison.Ordinal);
 
-        (code, _, stderr) = CliRun.Run("enroll", "--model", _p.Exported, "--good", _p.Good, "--out", _p.Enrolled);
+        (code, _, stderr) = await CliRun.RunAsync("enroll", "--model", _p.Exported, "--good", _p.Good, "--out", _p.Enrolled);
         Assert.Equal(2, code);
         Assert.Contains("is not empty", stderr, StringComparison.Ordinal);
     }

@@ -38,9 +38,9 @@ public sealed class EvalCommandTests : IClassFixture<EvalCommandTests.DemoSet>
     }
 
     [Fact]
-    public void Json_output_is_one_object_with_the_metrics()
+    public async Task Json_output_is_one_object_with_the_metrics()
     {
-        var (code, stdout, stderr) = CliRun.Run("eval", "--model", RepoPaths.TextureBaselinePackage, "--data", _set.Path, "--json");
+        var (code, stdout, stderr) = await CliRun.RunAsync("eval", "--model", RepoPaths.TextureBaselinePackage, "--data", _set.Path, "--json");
 
         Assert.True(code == 0, stderr);
         var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
@@ -60,14 +60,14 @@ public sealed class EvalCommandTests : IClassFixture<EvalCommandTests.DemoSet>
     }
 
     [Fact]
-    public void Write_threshold_stores_the_f1_threshold_and_keeps_the_package_valid()
+    public async Task Write_threshold_stores_the_f1_threshold_and_keeps_the_package_valid()
     {
         using var temp = new TempDirectory();
         string package = temp.Combine("pkg");
         CliRun.CopyPackage(RepoPaths.TextureBaselinePackage, package);
         string report = temp.Combine("report");
 
-        var (code, stdout, stderr) = CliRun.Run("eval", "--model", package, "--data", _set.Path, "--json", "--write-threshold", "--out", report);
+        var (code, stdout, stderr) = await CliRun.RunAsync("eval", "--model", package, "--data", _set.Path, "--json", "--write-threshold", "--out", report);
 
         Assert.True(code == 0, stderr);
         var json = JsonNode.Parse(stdout)!.AsObject();
@@ -81,9 +81,9 @@ public sealed class EvalCommandTests : IClassFixture<EvalCommandTests.DemoSet>
     }
 
     [Fact]
-    public void Text_output_names_each_metric()
+    public async Task Text_output_names_each_metric()
     {
-        var (code, stdout, _) = CliRun.Run("eval", "--model", RepoPaths.TextureBaselinePackage, "--data", _set.Path);
+        var (code, stdout, _) = await CliRun.RunAsync("eval", "--model", RepoPaths.TextureBaselinePackage, "--data", _set.Path);
 
         Assert.Equal(0, code);
         Assert.Contains("image AUROC", stdout, StringComparison.Ordinal);
@@ -92,45 +92,45 @@ public sealed class EvalCommandTests : IClassFixture<EvalCommandTests.DemoSet>
     }
 
     [Fact]
-    public void Class_folders_directly_under_the_dataset_are_accepted_without_masks()
+    public async Task Class_folders_directly_under_the_dataset_are_accepted_without_masks()
     {
         using var temp = new TempDirectory();
         CopyKind("good", temp.Combine("good"));
         CopyKind("crack", temp.Combine("crack"));
         CopyKind("scratch", temp.Combine("scratch"));
 
-        var (code, stdout, stderr) = CliRun.Run("eval", "--model", RepoPaths.TextureBaselinePackage, "--data", temp.Path, "--json");
+        var (code, stdout, stderr) = await CliRun.RunAsync("eval", "--model", RepoPaths.TextureBaselinePackage, "--data", temp.Path, "--json");
 
         Assert.True(code == 0, stderr);
         Assert.False(JsonNode.Parse(stdout)!.AsObject().ContainsKey("pixel_auroc"));
     }
 
     [Fact]
-    public void A_dataset_without_good_images_is_refused()
+    public async Task A_dataset_without_good_images_is_refused()
     {
         using var temp = new TempDirectory();
         CopyKind("crack", temp.Combine("test", "crack"));
 
-        var (code, _, stderr) = CliRun.Run("eval", "--model", RepoPaths.TextureBaselinePackage, "--data", temp.Path);
+        var (code, _, stderr) = await CliRun.RunAsync("eval", "--model", RepoPaths.TextureBaselinePackage, "--data", temp.Path);
 
         Assert.Equal(2, code);
         Assert.Contains("no good images", stderr, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void A_dataset_without_anomalous_images_is_refused()
+    public async Task A_dataset_without_anomalous_images_is_refused()
     {
         using var temp = new TempDirectory();
         CopyKind("good", temp.Combine("test", "good"));
 
-        var (code, _, stderr) = CliRun.Run("eval", "--model", RepoPaths.TextureBaselinePackage, "--data", temp.Path);
+        var (code, _, stderr) = await CliRun.RunAsync("eval", "--model", RepoPaths.TextureBaselinePackage, "--data", temp.Path);
 
         Assert.Equal(2, code);
         Assert.Contains("no anomalous images", stderr, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void An_unreadable_image_is_named()
+    public async Task An_unreadable_image_is_named()
     {
         using var temp = new TempDirectory();
         CopyKind("good", temp.Combine("test", "good"));
@@ -138,7 +138,7 @@ public sealed class EvalCommandTests : IClassFixture<EvalCommandTests.DemoSet>
         string broken = temp.Combine("test", "crack", "broken.png");
         File.WriteAllText(broken, "not an image");
 
-        var (code, _, stderr) = CliRun.Run("eval", "--model", RepoPaths.TextureBaselinePackage, "--data", temp.Path);
+        var (code, _, stderr) = await CliRun.RunAsync("eval", "--model", RepoPaths.TextureBaselinePackage, "--data", temp.Path);
 
         Assert.Equal(2, code);
         Assert.Contains(broken, stderr, StringComparison.Ordinal);
@@ -146,14 +146,14 @@ public sealed class EvalCommandTests : IClassFixture<EvalCommandTests.DemoSet>
     }
 
     [Fact]
-    public void Bad_arguments_exit_2_with_one_line()
+    public async Task Bad_arguments_exit_2_with_one_line()
     {
-        var (code, _, stderr) = CliRun.Run("eval", "--model", RepoPaths.TextureBaselinePackage);
+        var (code, _, stderr) = await CliRun.RunAsync("eval", "--model", RepoPaths.TextureBaselinePackage);
         Assert.Equal(2, code);
         Assert.Contains("--data is required", stderr, StringComparison.Ordinal);
-        Assert.Equal(2, CliRun.Run("eval", "--bogus").Code);
-        Assert.Equal(2, CliRun.Run("frobnicate").Code);
-        Assert.Equal(0, CliRun.Run("help").Code);
+        Assert.Equal(2, (await CliRun.RunAsync("eval", "--bogus")).Code);
+        Assert.Equal(2, (await CliRun.RunAsync("frobnicate")).Code);
+        Assert.Equal(0, (await CliRun.RunAsync("help")).Code);
     }
 
     private void CopyKind(string kind, string to)

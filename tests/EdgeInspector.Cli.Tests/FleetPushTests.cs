@@ -24,7 +24,7 @@ public sealed class FleetPushTests
     [InlineData("""{"groups": {"a": ["cell1"]}, "canaries": ["cell9"]}""", "canary 'cell9' is in no group")]
     [InlineData("""{"groups": {"a": ["cell1"]}, "canary": ["cell1"]}""", "unknown field 'canary'")]
     [InlineData("{", "is not JSON")]
-    public void A_malformed_fleet_file_is_refused_with_the_reason(string json, string message) =>
+    public async Task A_malformed_fleet_file_is_refused_with_the_reason(string json, string message) =>
         Assert.Contains(message, Assert.Throws<CliException>(() => FleetFile.Parse(json)).Message, StringComparison.Ordinal);
 
     private static Func<string, TextWriter, CancellationToken, Task<PushResult>> Fake(ConcurrentQueue<string> order, params string[] failing) => async (device, progress, _) =>
@@ -83,7 +83,7 @@ public sealed class FleetPushTests
     }
 
     [Fact]
-    public void Push_arguments_are_checked_before_connecting()
+    public async Task Push_arguments_are_checked_before_connecting()
     {
         using var dir = new TempDirectory();
         string fleet = dir.Combine("fleet.json");
@@ -103,12 +103,12 @@ public sealed class FleetPushTests
         ];
         foreach (var (args, message) in cases)
         {
-            var (code, _, error) = CliRun.Run(["push", "--package", pkg, "--broker", "mqtt://127.0.0.1:1", .. args]);
+            var (code, _, error) = await CliRun.RunAsync(["push", "--package", pkg, "--broker", "mqtt://127.0.0.1:1", .. args]);
             Assert.True(code == 2, string.Join(' ', args) + ": " + error);
             Assert.Contains(message, error, StringComparison.Ordinal);
         }
 
-        var (c, _, e) = CliRun.Run("push", "--package", pkg, "--broker", "mqtts://127.0.0.1:1", "--device", "d", "--cert", dir.Combine("nope.pem"));
+        var (c, _, e) = await CliRun.RunAsync("push", "--package", pkg, "--broker", "mqtts://127.0.0.1:1", "--device", "d", "--cert", dir.Combine("nope.pem"));
         Assert.Equal(2, c);
         Assert.Contains("nope.pem' does not exist", e, StringComparison.Ordinal);
     }

@@ -51,9 +51,9 @@ public sealed class Int8PackageTests : IClassFixture<Int8PackageTests.Packages>
         public void Dispose() => _temp.Dispose();
     }
 
-    private JsonObject Eval(string precision)
+    private async Task<JsonObject> EvalAsync(string precision)
     {
-        var (code, stdout, stderr) = CliRun.Run("eval", "--model", _p.Package, "--data", _p.HeldOut, "--precision", precision, "--json");
+        var (code, stdout, stderr) = await CliRun.RunAsync("eval", "--model", _p.Package, "--data", _p.HeldOut, "--precision", precision, "--json");
         Assert.True(code == 0, stderr);
         _output.WriteLine($"{precision}: {stdout.Trim()}");
         return JsonNode.Parse(stdout)!.AsObject();
@@ -69,10 +69,10 @@ public sealed class Int8PackageTests : IClassFixture<Int8PackageTests.Packages>
     }
 
     [TrainerFact]
-    public void Int8_auroc_stays_within_0_02_of_fp32_through_the_serving_path()
+    public async Task Int8_auroc_stays_within_0_02_of_fp32_through_the_serving_path()
     {
-        var fp32 = Eval("fp32");
-        var int8 = Eval("int8");
+        var fp32 = await EvalAsync("fp32");
+        var int8 = await EvalAsync("int8");
 
         Assert.Equal("fp32", (string)fp32["model_precision"]!);
         Assert.Equal("int8", (string)int8["model_precision"]!);
@@ -104,11 +104,11 @@ public sealed class Int8PackageTests : IClassFixture<Int8PackageTests.Packages>
     }
 
     [Fact]
-    public void Eval_precision_int8_on_a_package_without_an_int8_model_exits_2_naming_the_fix()
+    public async Task Eval_precision_int8_on_a_package_without_an_int8_model_exits_2_naming_the_fix()
     {
         using var data = new TempDirectory();
         DemoImages.Write(data.Path, 10, seed: 3, defectFraction: 0.5, mvtec: true);
-        var (code, _, stderr) = CliRun.Run("eval", "--model", RepoPaths.TextureBaselinePackage, "--data", data.Path, "--precision", "int8");
+        var (code, _, stderr) = await CliRun.RunAsync("eval", "--model", RepoPaths.TextureBaselinePackage, "--data", data.Path, "--precision", "int8");
 
         Assert.Equal(2, code);
         Assert.Contains("has no INT8 model", stderr, StringComparison.Ordinal);
@@ -116,11 +116,11 @@ public sealed class Int8PackageTests : IClassFixture<Int8PackageTests.Packages>
     }
 
     [Fact]
-    public void Eval_precision_must_be_fp32_or_int8()
+    public async Task Eval_precision_must_be_fp32_or_int8()
     {
         using var data = new TempDirectory();
         DemoImages.Write(data.Path, 10, seed: 3, defectFraction: 0.5, mvtec: true);
-        var (code, _, stderr) = CliRun.Run("eval", "--model", RepoPaths.TextureBaselinePackage, "--data", data.Path, "--precision", "fp16");
+        var (code, _, stderr) = await CliRun.RunAsync("eval", "--model", RepoPaths.TextureBaselinePackage, "--data", data.Path, "--precision", "fp16");
 
         Assert.Equal(2, code);
         Assert.Contains("--precision 'fp16' is not fp32 or int8", stderr, StringComparison.Ordinal);
