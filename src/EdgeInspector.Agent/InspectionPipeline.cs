@@ -334,7 +334,7 @@ public sealed partial class InspectionPipeline
             RawScore = Math.Round(i.RawScore, 5),
             Threshold = decision.ImageThreshold,
             Regions = i.Regions,
-            Model = i.Model ?? _models.Current.Package.Identity,
+            Model = i.Model ?? _models.Current.Identity,
             TimingsMs = new StageTimings(Round(i.AcquireMs), Round(i.PreprocessMs), Round(i.InferMs), Round(i.PostMs), Round(total)),
             Image = new ImageSize(i.Frame?.Width ?? 0, i.Frame?.Height ?? 0),
             Error = i.Error,

@@ -219,7 +219,7 @@ public sealed partial class ModelUpdateService : IDisposable
                 return Error($"the previous package cannot be loaded: {e.Message}");
             }
 
-            var identity = runner.Package.Identity;
+            var identity = runner.Identity;
             await SwapAsync(slot, runner, cancellationToken).ConfigureAwait(false);
             _store.WritePointer(new ModelPointer(previous, pointer.Current));
             LogRolledBack(_logger, identity.Name, identity.Version, previous);

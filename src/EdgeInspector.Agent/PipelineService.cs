@@ -41,8 +41,8 @@ public sealed partial class PipelineService(
             telemetry.SetModelLoad(null);
             _models = new ModelSlot(runner);
             serving.Slot = _models;
-            _models.Swapped += r => telemetry.SetModel(r.Package.Identity, r.Provider.Active.ToString(), r.Provider.Notes);
-            telemetry.SetModel(runner.Package.Identity, runner.Provider.Active.ToString(), runner.Provider.Notes);
+            _models.Swapped += r => telemetry.SetModel(r.Identity, r.Provider.Active.ToString(), r.Provider.Notes);
+            telemetry.SetModel(runner.Identity, runner.Provider.Active.ToString(), runner.Provider.Notes);
             telemetry.SetLight(io.Light.Mode, () => io.Light.Strobes);
             var pipeline = new InspectionPipeline(camera, io, _models, agent.Value, model.Value, [.. sinks], telemetry, logger, heartbeat);
             await pipeline.OpenCameraAsync(stoppingToken).ConfigureAwait(false);

@@ -40,7 +40,7 @@ internal sealed class InferStage(ModelSlot models, ModelOptions overrides)
         inspection.RawScore = runner.Run(inspection.Input.AsSpan(0, runner.InputLength));
         int pixels = runner.Width * runner.Height;
         runner.Map.AsSpan(0, pixels).CopyTo(inspection.RentMap(pixels));
-        inspection.Model = runner.Package.Identity;
+        inspection.Model = runner.Identity;
         var decision = runner.Package.Manifest.Decision;
         inspection.Decision = decision with
         {

@@ -118,7 +118,7 @@ public static class Commands
         {
             var json = new JsonObject
             {
-                ["model"] = new JsonObject { ["name"] = m.Name, ["version"] = m.Version, ["sha256"] = path.Runner.Package.Identity.Sha256 },
+                ["model"] = new JsonObject { ["name"] = m.Name, ["version"] = m.Version, ["sha256"] = path.Runner.Identity.Sha256 },
                 ["execution_provider"] = path.Runner.Provider.Active.ToString(),
                 ["model_precision"] = path.Runner.Precision.ToString().ToLowerInvariant(),
                 ["n_good"] = r.Good,

@@ -49,7 +49,8 @@ public enum VerdictKind
 /// <summary>A connected defect area, in original image pixels.</summary>
 public sealed record DefectRegion(int X, int Y, int W, int H, int AreaPx, double Score);
 
-public sealed record ModelIdentity(string Name, int Version, string Sha256);
+/// <summary>The model that scored a part: package name and version, the served ONNX file's SHA-256 and its precision.</summary>
+public sealed record ModelIdentity(string Name, int Version, string Sha256, string Precision = "fp32");
 
 public sealed record ImageSize(int Width, int Height);
 

@@ -62,7 +62,8 @@ public sealed partial class ModelLoader(InferenceOptions options, ILogger<ModelL
         ModelRunner? runner = null;
         try
         {
-            runner = new ModelRunner(package, session, provider) { Precision = choice.Precision };
+            var servedIdentity = identity with { Sha256 = choice.Sha256, Precision = choice.Precision.ToString().ToLowerInvariant() };
+            runner = new ModelRunner(package, session, provider, servedIdentity) { Precision = choice.Precision };
             // The first run allocates ORT's arenas (and on TensorRT builds the engine): do it now, not on a part.
             runner.Run(new byte[runner.InputLength]);
             LogModelLoaded(logger, identity.Name, identity.Version, choice.FileName, provider.Active, package.Directory);

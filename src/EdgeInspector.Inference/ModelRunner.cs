@@ -24,8 +24,9 @@ public sealed class ModelRunner : IDisposable
     private readonly byte[] _input;
     private readonly float[] _score = new float[1];
 
-    public ModelRunner(ModelPackage package, InferenceSession session, ExecutionProviderChoice provider)
+    public ModelRunner(ModelPackage package, InferenceSession session, ExecutionProviderChoice provider, ModelIdentity identity)
     {
+        Identity = identity;
         Package = package;
         Provider = provider;
         _session = session;
@@ -48,6 +49,9 @@ public sealed class ModelRunner : IDisposable
 
     /// <summary>Which of the package's models this session runs (the loader sets it).</summary>
     public ModelPrecision Precision { get; init; } = ModelPrecision.Fp32;
+
+    /// <summary>What verdicts and status report: the hash is the served file's, INT8 or FP32.</summary>
+    public ModelIdentity Identity { get; }
 
     public int Width { get; }
 

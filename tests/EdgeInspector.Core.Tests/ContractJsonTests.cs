@@ -55,7 +55,7 @@ public sealed class ContractJsonTests
             new[] { "device", "id", "image", "model", "raw_score", "regions", "score", "seq", "threshold", "timings_ms", "ts", "verdict" },
             Names(json));
         Assert.Equal(new[] { "area_px", "h", "score", "w", "x", "y" }, Names(json.GetProperty("regions")[0]));
-        Assert.Equal(new[] { "name", "sha256", "version" }, Names(json.GetProperty("model")));
+        Assert.Equal(new[] { "name", "precision", "sha256", "version" }, Names(json.GetProperty("model")));
         Assert.Equal(new[] { "acquire", "infer", "post", "preprocess", "total" }, Names(json.GetProperty("timings_ms")));
         Assert.Equal(new[] { "height", "width" }, Names(json.GetProperty("image")));
     }

@@ -51,9 +51,13 @@ public sealed class PrecisionSelectionTests : IDisposable
     {
         var (loader, log) = Loader(ModelPrecision.Int8);
 
-        using var runner = loader.Load(Package(withInt8: true));
+        string package = Package(withInt8: true);
+        using var runner = loader.Load(package);
 
         Assert.Equal(ModelPrecision.Int8, runner.Precision);
+        // Verdicts name the file that scored them, not the package's FP32 model.
+        Assert.Equal(ModelPackage.Load(package).Manifest.Files["model.int8.onnx"].Sha256, runner.Identity.Sha256);
+        Assert.Equal("int8", runner.Identity.Precision);
         Assert.Contains(log.Messages, m => m.Contains("(model.int8.onnx) loaded on Cpu", StringComparison.Ordinal));
         Assert.DoesNotContain(log.Messages, m => m.Contains("not served", StringComparison.Ordinal));
     }
@@ -75,9 +79,11 @@ public sealed class PrecisionSelectionTests : IDisposable
     {
         var (loader, _) = Loader(ModelPrecision.Fp32);
 
-        using var runner = loader.Load(Package(withInt8: true));
+        string package = Package(withInt8: true);
+        using var runner = loader.Load(package);
 
         Assert.Equal(ModelPrecision.Fp32, runner.Precision);
+        Assert.Equal(ModelPackage.Load(package).Identity, runner.Identity);
     }
 
     [Fact]
