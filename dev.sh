@@ -5,6 +5,7 @@
 #   ./dev.sh bench [--frames N]      raw ONNX Runtime vs full-pipeline throughput
 #   ./dev.sh trainer CMD ...         the workstation trainer (Python/PyTorch)
 #   ./dev.sh edge-inspector CMD ...  the model tool (eval, enroll, ...) on the serving path
+#   ./dev.sh arm64-smoke --opencvsharp-extern SO [--broker URI]   the linux-arm64 build under qemu
 set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=$PWD
@@ -70,6 +71,84 @@ cmd_edge_inspector() {
   ensure_dotnet
   dotnet build src/EdgeInspector.Cli -c "$CONFIG" -v q -nologo >&2
   exec dotnet "src/EdgeInspector.Cli/bin/$CONFIG/net10.0/edge-inspector.dll" "$@"
+}
+
+# qemu-user >= 10 runs ONNX Runtime's arm64 build (Debian 12's 7.2 crashes it): bookworm-backports.
+ensure_qemu_arm64() {
+  if command -v qemu-aarch64 >/dev/null && [ "$(qemu-aarch64 --version | sed -n 's/.*version \([0-9]*\).*/\1/p')" -ge 10 ] \
+     && [ -e /lib/ld-linux-aarch64.so.1 ]; then
+    return 0
+  fi
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "arm64-smoke needs qemu-user >= 10 and the arm64 C runtime. As root on Debian 12:" >&2
+    echo "  echo 'deb http://deb.debian.org/debian bookworm-backports main' > /etc/apt/sources.list.d/backports.list" >&2
+    echo "  dpkg --add-architecture arm64 && apt-get update" >&2
+    echo "  apt-get install -t bookworm-backports qemu-user && apt-get install libc6:arm64 libstdc++6:arm64 libssl3:arm64 zlib1g:arm64" >&2
+    exit 1
+  fi
+  if grep -q bookworm /etc/os-release && ! grep -rqs bookworm-backports /etc/apt/sources.list /etc/apt/sources.list.d/; then
+    echo "deb http://deb.debian.org/debian bookworm-backports main" > /etc/apt/sources.list.d/bookworm-backports.list
+  fi
+  dpkg --add-architecture arm64
+  apt-get update -qq
+  local release=()
+  grep -q bookworm /etc/os-release && release=(-t bookworm-backports)
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${release[@]}" qemu-user >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libc6:arm64 libstdc++6:arm64 libgcc-s1:arm64 libssl3:arm64 zlib1g:arm64 >/dev/null
+}
+
+# Publishes the agent for linux-arm64 and runs it under qemu-user in demo mode for a few frames;
+# exits 0 only when its verdicts reached the broker. OpenCvSharp has no arm64 runtime on NuGet:
+# pass the libOpenCvSharpExtern.so that deploy/build-opencvsharp-jetson.sh built on a Jetson.
+cmd_arm64_smoke() {
+  local extern="" broker="" frames=5
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --opencvsharp-extern) extern=$2; shift 2 ;;
+      --broker) broker=$2; shift 2 ;;
+      --frames) frames=$2; shift 2 ;;
+      *) echo "arm64-smoke: unknown argument '$1'" >&2; exit 2 ;;
+    esac
+  done
+  if [ -z "$extern" ] || [ ! -f "$extern" ]; then
+    echo "arm64-smoke needs --opencvsharp-extern PATH: an arm64 libOpenCvSharpExtern.so (NuGet has none)," >&2
+    echo "built on a Jetson by deploy/build-opencvsharp-jetson.sh (it needs the OpenCV it was built against, too)." >&2
+    exit 2
+  fi
+  ensure_packages mosquitto-clients
+  ensure_dotnet
+  ensure_qemu_arm64
+  local out=.work/arm64
+  rm -rf "$out"
+  echo "==> dotnet publish linux-arm64"
+  dotnet publish src/EdgeInspector.Agent -c Release -r linux-arm64 --self-contained -o "$out" -v q -nologo
+  cp "$extern" "$out/libOpenCvSharpExtern.so"
+  local host=127.0.0.1 port args=()
+  if [ -n "$broker" ]; then
+    host=$(sed -E 's#^mqtts?://([^:/]+).*#\1#' <<<"$broker")
+    port=$(sed -nE 's#^mqtts?://[^:/]+:([0-9]+).*#\1#p' <<<"$broker"); port=${port:-1883}
+    args=(--broker "$broker")
+  else
+    port=$((20000 + RANDOM % 20000))
+    args=(--port "$port")
+  fi
+  local received
+  received=$(mktemp)
+  echo "==> qemu-aarch64 edge-inspector-agent --demo --frames $frames"
+  qemu-aarch64 -L / "$out/edge-inspector-agent" --demo --model engines/texture-baseline --fps 2 --frames "$frames" --device-id arm64-smoke "${args[@]}" &
+  local agent=$!
+  # The embedded broker starts with the agent: retry the subscription until it listens.
+  for _ in $(seq 1 120); do
+    if mosquitto_sub -h "$host" -p "$port" -t edgeinspector/arm64-smoke/verdict -C "$frames" -W 600 >"$received" 2>/dev/null; then break; fi
+    kill -0 "$agent" 2>/dev/null || break
+    sleep 1
+  done
+  wait "$agent" || true
+  local count
+  count=$(grep -c '"verdict"' "$received" || true)
+  rm -f "$received"
+  echo "arm64-smoke: $count/$frames verdicts from the linux-arm64 build under qemu"
+  [ "$count" -ge "$frames" ]
 }
 
 cmd_trainer() {
@@ -148,7 +227,7 @@ cmd_test() {
   [ "$failed" -eq 0 ]
 }
 
-usage() { sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; }
 
 case "${1:-}" in
   demo) shift; cmd_demo "$@" ;;
@@ -156,6 +235,7 @@ case "${1:-}" in
   bench) shift; cmd_bench "$@" ;;
   trainer) shift; cmd_trainer "$@" ;;
   edge-inspector) shift; cmd_edge_inspector "$@" ;;
+  arm64-smoke) shift; cmd_arm64_smoke "$@" ;;
   -h|--help|help|"") usage ;;
   *) echo "Unknown command '$1'." >&2; usage >&2; exit 2 ;;
 esac
