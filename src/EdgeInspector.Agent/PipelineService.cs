@@ -60,6 +60,14 @@ public sealed partial class PipelineService(
             telemetry.ReportError(e.Message);
             Environment.ExitCode = 1;
         }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Anything else is a bug, not a bad input: keep the stack trace, and exit non-zero so
+            // systemd restarts the agent (a faulted BackgroundService would otherwise exit 0).
+            LogCrashed(logger, e);
+            telemetry.ReportError(e.Message);
+            Environment.ExitCode = 1;
+        }
         finally
         {
             lifetime.StopApplication();
@@ -95,6 +103,9 @@ public sealed partial class PipelineService(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Pipeline finished after {Parts} parts")]
     private static partial void LogFinished(ILogger logger, long parts);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "Agent crashed")]
+    private static partial void LogCrashed(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "Agent cannot run: {Reason}")]
     private static partial void LogFatal(ILogger logger, string reason);
