@@ -78,6 +78,8 @@ public static class AgentHostExtensions
         services.AddSingleton(CreateGpio);
         services.AddSingleton(CreateLineIo);
         services.AddSingleton<ServingModel>();
+        services.AddSingleton(sp => new ProbationWatch(sp.GetRequiredService<IOptions<UpdateOptions>>().Value));
+        services.AddSingleton<IVerdictSink>(sp => sp.GetRequiredService<ProbationWatch>());
         services.AddSingleton<ModelUpdateService>();
         services.AddSingleton(sp => new ModelLoader(sp.GetRequiredService<IOptions<InferenceOptions>>().Value, sp.GetRequiredService<ILogger<ModelLoader>>()));
 

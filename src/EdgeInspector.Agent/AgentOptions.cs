@@ -124,6 +124,18 @@ public sealed class UpdateOptions
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
     public TimeSpan SwapTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>Parts a newly activated model scores before its probation is judged; 0 turns probation off.</summary>
+    [Range(0, 100_000)]
+    public int ProbationParts { get; set; } = 50;
+
+    /// <summary>Roll back when more than this share of the probation parts are ERROR verdicts.</summary>
+    [Range(0.0, 1.0)]
+    public double RollbackErrorRate { get; set; } = 0.2;
+
+    /// <summary>Roll back when more than this share of the probation parts are NG: a broken model or threshold, not a bad batch.</summary>
+    [Range(0.0, 1.0)]
+    public double RollbackNgRate { get; set; } = 0.9;
+
     public string ResolveStateDirectory() =>
         Path.GetFullPath(!string.IsNullOrWhiteSpace(StateDirectory) ? StateDirectory
             : Environment.GetEnvironmentVariable("STATE_DIRECTORY") is { Length: > 0 } systemd ? systemd.Split(':')[0]

@@ -24,6 +24,7 @@ public sealed partial class ModelUpdateService : IDisposable
     private readonly ModelLoader _loader;
     private readonly AgentTelemetry _telemetry;
     private readonly ILogger<ModelUpdateService> _logger;
+    private readonly ProbationWatch _probation;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly ModelStore? _store;
     private readonly TrustedKeys? _keys;
@@ -34,9 +35,11 @@ public sealed partial class ModelUpdateService : IDisposable
     private long _lastStateTicks;
     private byte[]? _lastState;
 
-    public ModelUpdateService(IOptions<UpdateOptions> options, ServingModel serving, ModelLoader loader, AgentTelemetry telemetry, ILogger<ModelUpdateService> logger)
+    public ModelUpdateService(IOptions<UpdateOptions> options, ServingModel serving, ModelLoader loader, AgentTelemetry telemetry, ProbationWatch probation, ILogger<ModelUpdateService> logger)
     {
         _options = options.Value;
+        _probation = probation;
+        probation.Failed += reason => _ = AutoRollbackAsync(reason);
         _serving = serving;
         _loader = loader;
         _telemetry = telemetry;
@@ -184,7 +187,19 @@ public sealed partial class ModelUpdateService : IDisposable
     }
 
     /// <summary>cmd/rollback: serve the previous package again (not signature-checked: it was verified when it was installed).</summary>
-    public async Task<JsonObject> RollbackAsync(CancellationToken cancellationToken)
+    public Task<JsonObject> RollbackAsync(CancellationToken cancellationToken) => RollbackAsync("rolled back by command", cancellationToken);
+
+    private async Task AutoRollbackAsync(string reason)
+    {
+        LogProbationFailed(_logger, reason);
+        var result = await RollbackAsync(reason, CancellationToken.None).ConfigureAwait(false);
+        if (result["error"] is { } error)
+        {
+            LogAutoRollbackFailed(_logger, error.ToString());
+        }
+    }
+
+    private async Task<JsonObject> RollbackAsync(string why, CancellationToken cancellationToken)
     {
         if (_store is null)
         {
@@ -223,7 +238,7 @@ public sealed partial class ModelUpdateService : IDisposable
             await SwapAsync(slot, runner, cancellationToken).ConfigureAwait(false);
             _store.WritePointer(new ModelPointer(previous, pointer.Current));
             LogRolledBack(_logger, identity.Name, identity.Version, previous);
-            Publish(new UpdateState("rollback", UpdatePhase.RolledBack, 0, 0, "", $"rolled back by command to {identity.Name} v{identity.Version}", identity.Name, identity.Version).ToJson());
+            Publish(new UpdateState("rollback", UpdatePhase.RolledBack, 0, 0, "", $"{why}; serving {identity.Name} v{identity.Version}", identity.Name, identity.Version).ToJson());
             return new JsonObject { ["ok"] = true, ["model"] = identity.Name, ["version"] = identity.Version, ["package"] = previous };
         }
         finally
@@ -327,6 +342,7 @@ public sealed partial class ModelUpdateService : IDisposable
             _store!.WritePointer(new ModelPointer(installed, previous));
             _store.Prune(installed, previous);
             RestoreState(before);
+            _probation.Start(slot.Current.Identity);
             LogActivated(_logger, id, m.Name, m.Version, watch.Elapsed.TotalSeconds);
             Finish(transfer, UpdatePhase.Active, null, m);
         }
@@ -523,4 +539,10 @@ public sealed partial class ModelUpdateService : IDisposable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Rolled back to {Name} v{Version} ({Package})")]
     private static partial void LogRolledBack(ILogger logger, string name, int version, string package);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "New model failed its probation: {Reason}")]
+    private static partial void LogProbationFailed(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "Automatic rollback failed: {Reason}")]
+    private static partial void LogAutoRollbackFailed(ILogger logger, string reason);
 }

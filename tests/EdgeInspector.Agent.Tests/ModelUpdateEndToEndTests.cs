@@ -17,10 +17,10 @@ public sealed class ModelUpdateEndToEndTests : IDisposable
 
     private string StateDirectory => _packages.Combine("state");
 
-    private AgentProcess StartAgent(MosquittoBroker broker) => AgentProcess.Start(
-        "--demo", "--model", RepoPaths.TextureBaselinePackage, "--broker", broker.Uri, "--fps", "20",
+    private AgentProcess StartAgent(MosquittoBroker broker, params string[] extra) => AgentProcess.Start(
+        ["--demo", "--model", RepoPaths.TextureBaselinePackage, "--broker", broker.Uri, "--fps", "20",
         "--Mqtt:ReconnectMinDelay=00:00:00.200", "--Mqtt:ReconnectMaxDelay=00:00:01",
-        "--Updates:Enabled=true", "--Updates:TrustedKeys:0=" + _packages.PublicKey, "--Updates:StateDirectory=" + StateDirectory);
+        "--Updates:Enabled=true", "--Updates:TrustedKeys:0=" + _packages.PublicKey, "--Updates:StateDirectory=" + StateDirectory, .. extra]);
 
     private string MakePackage(string name, int version, string privateKey, double? goldenExpected = null, double tolerance = 0.001) =>
         _packages.Make(name, version, privateKey, goldenExpected, tolerance);
@@ -83,6 +83,30 @@ public sealed class ModelUpdateEndToEndTests : IDisposable
         await after.WaitForAsync(p => p.On("/verdict").Any(v => VerdictVersion(v) == 1), Patience, "verdicts from v1 after the rollback");
         await after.WaitForAsync(p => p.On("/model/state").Any(s => s.Json.GetProperty("phase").GetString() == "rolled_back"), Patience, "model/state rolled_back");
         Assert.Equal(Path.GetFullPath(RepoPaths.TextureBaselinePackage), new ModelStore(StateDirectory).ReadPointer()!.Current);
+    }
+
+    [Fact]
+    public async Task A_model_that_fails_its_probation_is_rolled_back_automatically()
+    {
+        using var broker = await MosquittoBroker.StartAsync();
+        await using var probe = await MqttProbe.ConnectAsync(broker.Port, "edgeinspector/demo/#");
+        // A threshold of 0 makes every part NG: the signature and self-test pass, the line would not.
+        string broken = _packages.Make("v2-threshold-zero", 2, editManifest: m => m["decision"]!["image_threshold"] = 0.0);
+        using var agent = StartAgent(broker, "--Updates:ProbationParts=10", "--Updates:RollbackNgRate=0.8");
+        await probe.WaitForAsync(p => p.On("/verdict").Count() >= 5, Patience, "a running agent");
+
+        var (code, output) = await PushAsync(broker, broken);
+        Assert.True(code == 0, output + agent.Output);
+
+        await probe.WaitForAsync(p => p.On("/model/state").Any(s => s.Json.GetProperty("phase").GetString() == "rolled_back"), Patience, "the automatic rollback");
+        string reason = probe.On("/model/state").Last(s => s.Json.GetProperty("phase").GetString() == "rolled_back").Json.GetProperty("reason").GetString()!;
+        Assert.Contains("automatic rollback: texture-baseline v2 judged 100% of its first 10 parts NG", reason, StringComparison.Ordinal);
+        Assert.Contains("serving texture-baseline v1", reason, StringComparison.Ordinal);
+        int before = probe.On("/verdict").Count();
+        await probe.WaitForAsync(p => p.On("/verdict").Skip(before).Count(v => VerdictVersion(v) == 1) >= 5, Patience, "v1 serving again");
+        var verdicts = probe.On("/verdict").Select(v => v.Json.GetProperty("seq").GetInt64()).Order().ToList();
+        Assert.Equal(Enumerable.Range(1, verdicts.Count).Select(i => (long)i), verdicts);
+        Assert.False(agent.HasExited, agent.Output);
     }
 
     [Fact]

@@ -23,7 +23,7 @@ internal sealed class SignedPackages : IDisposable
     /// texture-baseline with manifest version <paramref name="version"/> and, optionally, golden
     /// self-test images; signed with <paramref name="privateKey"/> (the trusted key by default).
     /// </summary>
-    public string Make(string name, int version, string? privateKey = null, double? goldenExpected = null, double tolerance = 0.001)
+    public string Make(string name, int version, string? privateKey = null, double? goldenExpected = null, double tolerance = 0.001, Action<JsonObject>? editManifest = null)
     {
         string dir = _dir.Combine(name);
         Directory.CreateDirectory(dir);
@@ -47,6 +47,7 @@ internal sealed class SignedPackages : IDisposable
             }
         }
 
+        editManifest?.Invoke(manifest);
         File.WriteAllText(Path.Combine(dir, "manifest.json"), manifest.ToJsonString());
         PackageSigning.SignPackage(dir, privateKey ?? PrivateKey);
         return dir;
