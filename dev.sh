@@ -214,7 +214,11 @@ cmd_test() {
   ensure_packages "${APT_RUNTIME[@]}" "${APT_TEST[@]}"
   ensure_dotnet
   echo "==> dotnet build"
-  dotnet build EdgeInspector.sln -c "$CONFIG" -v q -nologo
+  if ! dotnet build EdgeInspector.sln -c "$CONFIG" -v q -nologo; then
+    echo "The build failed (errors above): no test ran."
+    echo "0 passed, 1 failed"
+    return 1
+  fi
   run_dotnet_tests
   run_pytest
   run_script_tests
