@@ -84,7 +84,8 @@ internal static class PipelineBenchmark
         var telemetry = new AgentTelemetry(agent.DeviceId);
         var mqtt = new MqttOptions();
         mqtt.EmbeddedBroker.Port = FreeLoopbackPort();
-        using var updates = new ModelUpdateService(Options.Create(new UpdateOptions()), new ServingModel(), new ModelLoader(new InferenceOptions(), NullLogger<ModelLoader>.Instance), telemetry, NullLogger<ModelUpdateService>.Instance);
+        var updateOptions = new UpdateOptions();
+        using var updates = new ModelUpdateService(Options.Create(updateOptions), new ServingModel(), new ModelLoader(new InferenceOptions(), NullLogger<ModelLoader>.Instance), telemetry, new ProbationWatch(updateOptions), NullLogger<ModelUpdateService>.Instance);
         await using var publisher = new MqttPublisher(Options.Create(mqtt), Options.Create(agent), Options.Create(new ModelOptions()), telemetry, updates, NullLoggerFactory.Instance);
         await publisher.StartAsync(CancellationToken.None);
         await using var camera = new ReplayCamera(new ReplayOptions { Path = images, Fps = 0, Loop = true }, new FramePool());
