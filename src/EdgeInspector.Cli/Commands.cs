@@ -19,6 +19,10 @@ public static class Commands
           edge-inspector enroll --model PKG --good DIR --out PKG2 [--max-bank N]
               few-shot memory bank from good images (features.onnx + greedy coreset) written
               into a copy of PKG with version + 1, new hashes and good-only thresholds.
+          edge-inspector capture --camera CAMERA --out DIR [--count 50] [--interval-ms 0]
+              saves full-resolution PNGs from the line's camera for a dataset, e.g.
+              --out data/COMP/part/train/good. CAMERA: aravis[:ID], spinnaker[:SERIAL],
+              spinnakernet[:SERIAL] (Windows with the FLIR SDK), opencv:SOURCE, replay:DIR.
           edge-inspector demo-images --out DIR [--count 40] [--seed 7] [--defect-fraction 0.3] [--mvtec]
               the agent's deterministic synthetic parts; --mvtec sorts them into test/<kind>
               with ground_truth masks.
@@ -55,6 +59,11 @@ public static class Commands
         try
         {
             var rest = args[1..];
+            if (args[0] == "capture")
+            {
+                return await CaptureAsync(new Arguments("capture", rest, ["--camera", "--out", "--count", "--interval-ms"], []), stdout, cancellationToken).ConfigureAwait(false);
+            }
+
             if (args[0] == "push")
             {
                 return await PushAsync(new Arguments("push", rest, ["--package", "--broker", "--device", "--timeout", "--topic-root", "--chunk-bytes", "--ca", "--cert", "--key", "--username", "--password", "--fleet", "--group", "--parallel", "--max-failures"], []), stdout, cancellationToken).ConfigureAwait(false);
@@ -67,7 +76,7 @@ public static class Commands
                 "demo-images" => Demo(new Arguments("demo-images", rest, ["--out", "--count", "--seed", "--defect-fraction"], ["--mvtec"]), stdout),
                 "keygen" => Keygen(new Arguments("keygen", rest, ["--out"], []), stdout),
                 "sign" => Sign(new Arguments("sign", rest, ["--package", "--key"], []), stdout),
-                _ => throw new CliException($"unknown command '{args[0]}' (commands: eval, enroll, demo-images, keygen, sign, push, help)"),
+                _ => throw new CliException($"unknown command '{args[0]}' (commands: eval, enroll, capture, demo-images, keygen, sign, push, help)"),
             };
         }
         catch (CliException e)
@@ -217,6 +226,26 @@ public static class Commands
         var signature = Updates.PackageSigning.SignPackage(package, a.Required("--key"));
         stdout.WriteLine($"signed {Path.GetFullPath(Path.Combine(package, ModelPackage.ManifestFileName))} with key {signature.KeyId}: wrote {Updates.PackageSignature.FileName}");
         return 0;
+    }
+
+    private static async Task<int> CaptureAsync(Arguments a, TextWriter stdout, CancellationToken cancellationToken)
+    {
+        string spec = a.Required("--camera");
+        string output = a.Required("--out");
+        int count = a.Int("--count", 50, 1, 1_000_000);
+        var interval = TimeSpan.FromMilliseconds(a.Int("--interval-ms", 0, 0, 3_600_000));
+        await using var camera = DatasetCapture.Open(spec, new FramePool());
+        try
+        {
+            await camera.OpenAsync(cancellationToken).ConfigureAwait(false);
+            int written = await DatasetCapture.RunAsync(camera, output, count, interval, stdout, cancellationToken).ConfigureAwait(false);
+            stdout.WriteLine(Invariant($"captured {written} image(s) into {Path.GetFullPath(output)}"));
+            return written == count ? 0 : 1;
+        }
+        catch (Acquisition.CameraException e)
+        {
+            throw new CliException($"capture: {e.Message}");
+        }
     }
 
     private static async Task<int> PushAsync(Arguments a, TextWriter stdout, CancellationToken cancellationToken)
