@@ -27,6 +27,11 @@ public static class Commands
               the agent's deterministic synthetic parts; --mvtec sorts them into test/<kind>
               with ground_truth masks.
 
+          edge-inspector status --broker mqtt[s]://host:port [--watch] [--topic-root edgeinspector]
+                                [--ca CA.pem] [--cert CLIENT.pem --key CLIENT.key] [--username U --password P]
+              every device's retained status as one table (state, model, provider, camera,
+              fps, counters, p99 latency, last error); --watch redraws it on every change.
+
           edge-inspector keygen --out DIR
               a P-256 signing key pair: DIR/private.pem (keep it on the workstation) and
               DIR/public.pem (Updates:TrustedKeys on the devices); prints the key id.
@@ -59,6 +64,13 @@ public static class Commands
         try
         {
             var rest = args[1..];
+            if (args[0] == "status")
+            {
+                var s = new Arguments("status", rest, ["--broker", "--topic-root", "--ca", "--cert", "--key", "--username", "--password", "--settle-ms"], ["--watch"]);
+                var view = new FleetStatus(Connection(s), s.Value("--topic-root") ?? "edgeinspector", stdout);
+                return await view.RunAsync(s.Flag("--watch"), TimeSpan.FromMilliseconds(s.Int("--settle-ms", 1500, 0, 60_000)), cancellationToken).ConfigureAwait(false);
+            }
+
             if (args[0] == "capture")
             {
                 return await CaptureAsync(new Arguments("capture", rest, ["--camera", "--out", "--count", "--interval-ms"], []), stdout, cancellationToken).ConfigureAwait(false);
@@ -76,7 +88,7 @@ public static class Commands
                 "demo-images" => Demo(new Arguments("demo-images", rest, ["--out", "--count", "--seed", "--defect-fraction"], ["--mvtec"]), stdout),
                 "keygen" => Keygen(new Arguments("keygen", rest, ["--out"], []), stdout),
                 "sign" => Sign(new Arguments("sign", rest, ["--package", "--key"], []), stdout),
-                _ => throw new CliException($"unknown command '{args[0]}' (commands: eval, enroll, capture, demo-images, keygen, sign, push, help)"),
+                _ => throw new CliException($"unknown command '{args[0]}' (commands: eval, enroll, capture, demo-images, status, keygen, sign, push, help)"),
             };
         }
         catch (CliException e)
@@ -308,22 +320,22 @@ public static class Commands
         string? password = a.Value("--password");
         if (key is not null && cert is null)
         {
-            throw new CliException("push: --key needs --cert (the client certificate it belongs to)");
+            throw new CliException($"{a.Command}: --key needs --cert (the client certificate it belongs to)");
         }
 
         if (password is not null && username is null)
         {
-            throw new CliException("push: --password needs --username");
+            throw new CliException($"{a.Command}: --password needs --username");
         }
 
         if (!broker.UseTls && (ca ?? cert) is not null)
         {
-            throw new CliException($"push: --ca and --cert need a TLS broker: use mqtts://{broker.Host}:{(broker.Port == 1883 ? 8883 : broker.Port)} instead of {broker}");
+            throw new CliException($"{a.Command}: --ca and --cert need a TLS broker: use mqtts://{broker.Host}:{(broker.Port == 1883 ? 8883 : broker.Port)} instead of {broker}");
         }
 
         foreach (string file in new[] { ca, cert, key }.OfType<string>().Where(f => !File.Exists(f)))
         {
-            throw new CliException($"push: '{Path.GetFullPath(file)}' does not exist");
+            throw new CliException($"{a.Command}: '{Path.GetFullPath(file)}' does not exist");
         }
 
         return new BrokerConnection(broker, username, password, new Messaging.MqttTlsOptions { CaFile = ca, ClientCertificateFile = cert, ClientKeyFile = key });
