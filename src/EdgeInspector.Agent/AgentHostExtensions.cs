@@ -95,6 +95,7 @@ public static class AgentHostExtensions
         services.AddSingleton<PipelineService>();
         services.AddHostedService(sp => sp.GetRequiredService<PipelineService>());
         services.AddSingleton<PipelineHeartbeat>();
+        services.AddSingleton<FrameSnapshots>();
         services.AddHostedService<SystemdWatchdog>();
         return builder;
     }

@@ -21,6 +21,10 @@ public sealed partial class MqttPublisher : IHostedService, IVerdictSink, IAsync
     private readonly ILoggerFactory _loggers;
     private readonly Topics _topics;
     private readonly ModelUpdateService _updates;
+    private readonly FrameSnapshots _snapshots;
+
+    /// <summary>How long cmd/snapshot waits for a part; the MQTT receive loop waits with it.</summary>
+    private static readonly TimeSpan SnapshotWait = TimeSpan.FromSeconds(5);
     private readonly ModelOptions _model;
     private readonly CancellationTokenSource _stopping = new();
     private EmbeddedBroker? _broker;
@@ -28,8 +32,9 @@ public sealed partial class MqttPublisher : IHostedService, IVerdictSink, IAsync
     private Task _running = Task.CompletedTask;
     private int _statusDirty;
 
-    public MqttPublisher(IOptions<MqttOptions> options, IOptions<AgentOptions> agent, IOptions<ModelOptions> model, AgentTelemetry telemetry, ModelUpdateService updates, ILoggerFactory loggers)
+    public MqttPublisher(IOptions<MqttOptions> options, IOptions<AgentOptions> agent, IOptions<ModelOptions> model, AgentTelemetry telemetry, ModelUpdateService updates, FrameSnapshots snapshots, ILoggerFactory loggers)
     {
+        _snapshots = snapshots;
         _updates = updates;
         _model = model.Value;
         _options = options.Value;
@@ -213,7 +218,8 @@ public sealed partial class MqttPublisher : IHostedService, IVerdictSink, IAsync
             "status" => ContractJson.Serialize(_telemetry.Snapshot()),
             "rollback" => JsonSerializer.SerializeToUtf8Bytes(await _updates.RollbackAsync(_stopping.Token).ConfigureAwait(false)),
             "set-threshold" => JsonSerializer.SerializeToUtf8Bytes(ThresholdCommand.Apply(System.Buffers.BuffersExtensions.ToArray(message.Payload), _model)),
-            _ => JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string> { ["error"] = $"unknown command '{name}'; this agent answers: status, rollback, set-threshold" }),
+            "snapshot" => await SnapshotAsync().ConfigureAwait(false),
+            _ => JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string> { ["error"] = $"unknown command '{name}'; this agent answers: status, rollback, set-threshold, snapshot" }),
         };
         if (string.IsNullOrEmpty(message.ResponseTopic))
         {
@@ -222,6 +228,33 @@ public sealed partial class MqttPublisher : IHostedService, IVerdictSink, IAsync
         }
 
         await _link.PublishNowAsync(new OutgoingMessage(message.ResponseTopic, reply, ContentType: "application/json", CorrelationData: message.CorrelationData), _stopping.Token).ConfigureAwait(false);
+    }
+
+    /// <summary>Publishes the next part's full-resolution image on {device}/snapshot and says where.</summary>
+    private async Task<byte[]> SnapshotAsync()
+    {
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+        wait.CancelAfter(SnapshotWait);
+        Snapshot shot;
+        try
+        {
+            shot = await _snapshots.NextAsync(wait.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!_stopping.IsCancellationRequested)
+        {
+            return JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string> { ["error"] = $"no part was inspected within {SnapshotWait.TotalSeconds:0} s (is the line running and the camera connected?)" });
+        }
+
+        _link!.Enqueue(new OutgoingMessage(_topics.Snapshot, shot.Jpeg, ContentType: "image/jpeg", VerdictId: shot.InspectionId));
+        return JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object>
+        {
+            ["ok"] = true,
+            ["topic"] = _topics.Snapshot,
+            ["verdict_id"] = shot.InspectionId,
+            ["width"] = shot.Width,
+            ["height"] = shot.Height,
+            ["bytes"] = shot.Jpeg.Length,
+        });
     }
 
     public async ValueTask DisposeAsync()

@@ -23,6 +23,7 @@ public sealed partial class PipelineService(
     IEnumerable<IVerdictSink> sinks,
     AgentTelemetry telemetry,
     PipelineHeartbeat heartbeat,
+    FrameSnapshots snapshots,
     ServingModel serving,
     ModelUpdateService updates,
     IHostApplicationLifetime lifetime,
@@ -44,7 +45,7 @@ public sealed partial class PipelineService(
             _models.Swapped += r => telemetry.SetModel(r.Identity, r.Provider.Active.ToString(), r.Provider.Notes);
             telemetry.SetModel(runner.Identity, runner.Provider.Active.ToString(), runner.Provider.Notes);
             telemetry.SetLight(io.Light.Mode, () => io.Light.Strobes);
-            var pipeline = new InspectionPipeline(camera, io, _models, agent.Value, model.Value, [.. sinks], telemetry, logger, heartbeat);
+            var pipeline = new InspectionPipeline(camera, io, _models, agent.Value, model.Value, [.. sinks], telemetry, logger, heartbeat, snapshots);
             await pipeline.OpenCameraAsync(stoppingToken).ConfigureAwait(false);
             telemetry.SetState(AgentState.Running);
             LogRunning(logger, telemetry.DeviceId);

@@ -52,7 +52,7 @@ internal sealed class InferStage(ModelSlot models, ModelOptions overrides)
 }
 
 /// <summary>Defect regions from the anomaly map, and the heat-map thumbnail.</summary>
-internal sealed class DecideStage(ThumbnailOptions thumbnail)
+internal sealed class DecideStage(ThumbnailOptions thumbnail, FrameSnapshots? snapshots)
 {
     private readonly DefectRegionFinder _regions = new();
     private readonly HeatmapThumbnail _thumbnail = new(thumbnail.Width, thumbnail.MaxBytes, thumbnail.Quality);
@@ -63,6 +63,7 @@ internal sealed class DecideStage(ThumbnailOptions thumbnail)
         var frame = inspection.Frame!;
         inspection.Regions = _regions.Find(inspection.Map!, inspection.InputWidth, inspection.InputHeight, inspection.Decision!, frame.Width, frame.Height);
         inspection.Thumbnail = _thumbnail.Render(frame, inspection.Map, inspection.InputWidth, inspection.InputHeight, inspection.Regions);
+        snapshots?.Offer(frame, inspection.Id);
         inspection.PostMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
     }
 }

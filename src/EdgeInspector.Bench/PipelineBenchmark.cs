@@ -86,7 +86,7 @@ internal static class PipelineBenchmark
         mqtt.EmbeddedBroker.Port = FreeLoopbackPort();
         var updateOptions = new UpdateOptions();
         using var updates = new ModelUpdateService(Options.Create(updateOptions), new ServingModel(), new ModelLoader(new InferenceOptions(), NullLogger<ModelLoader>.Instance), telemetry, new ProbationWatch(updateOptions), NullLogger<ModelUpdateService>.Instance);
-        await using var publisher = new MqttPublisher(Options.Create(mqtt), Options.Create(agent), Options.Create(new ModelOptions()), telemetry, updates, NullLoggerFactory.Instance);
+        await using var publisher = new MqttPublisher(Options.Create(mqtt), Options.Create(agent), Options.Create(new ModelOptions()), telemetry, updates, new FrameSnapshots(), NullLoggerFactory.Instance);
         await publisher.StartAsync(CancellationToken.None);
         await using var camera = new ReplayCamera(new ReplayOptions { Path = images, Fps = 0, Loop = true }, new FramePool());
         await camera.OpenAsync(CancellationToken.None);

@@ -11,6 +11,9 @@ public sealed class Topics(string root, string deviceId)
 
     public string Status => $"{Device}/status";
 
+    /// <summary>Full-resolution JPEGs asked for with cmd/snapshot.</summary>
+    public string Snapshot => $"{Device}/snapshot";
+
     public string CommandFilter => $"{Device}/cmd/+";
 
     public string CommandPrefix => $"{Device}/cmd/";

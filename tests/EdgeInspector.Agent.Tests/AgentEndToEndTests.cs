@@ -143,6 +143,19 @@ public sealed class AgentEndToEndTests
         var reply = await probe.RequestAsync("edgeinspector/demo/cmd/status", "{}"u8.ToArray(), Patience);
         Assert.Equal("demo", reply.Json.GetProperty("device").GetString());
         Assert.Equal("running", reply.Json.GetProperty("state").GetString());
+        var snapshot = await probe.RequestAsync("edgeinspector/demo/cmd/snapshot", "{}"u8.ToArray(), Patience);
+        Assert.True(snapshot.Json.GetProperty("ok").GetBoolean(), snapshot.Text);
+        Assert.Equal(640, snapshot.Json.GetProperty("width").GetInt32());
+        string shotId = snapshot.Json.GetProperty("verdict_id").GetString()!;
+        await probe.WaitForAsync(p => p.Messages.Any(m => m.Topic == "edgeinspector/demo/snapshot"), Patience, "the snapshot image");
+        var image = probe.Messages.Single(m => m.Topic == "edgeinspector/demo/snapshot");
+        Assert.Equal("image/jpeg", image.ContentType);
+        Assert.Equal(shotId, image.UserProperties["verdict-id"]);
+        using (var decoded = Cv2.ImDecode(image.Payload, ImreadModes.Color))
+        {
+            Assert.Equal(new Size(640, 480), decoded.Size());
+        }
+
         var unknown = await probe.RequestAsync("edgeinspector/demo/cmd/reboot", "{}"u8.ToArray(), Patience);
         Assert.Contains("unknown command 'reboot'", unknown.Json.GetProperty("error").GetString(), StringComparison.Ordinal);
 
