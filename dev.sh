@@ -173,6 +173,8 @@ run_dotnet_tests() {
       continue
     fi
     tally "$(sed -E 's/.*Passed: +([0-9]+).*/\1/' <<<"$line")" "$(sed -E 's/.*Failed: +([0-9]+),.*/\1/' <<<"$line")" "$(sed -E 's/.*Skipped: +([0-9]+).*/\1/' <<<"$line")"
+    # A failure's message and stack say more than its name: show them.
+    grep -q '^Failed!' <<<"$line" && grep -A20 -E '^\s+Failed |Error Message' "$log" | head -120
   done
   rm -f "$log"
 }
