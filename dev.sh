@@ -174,7 +174,9 @@ run_dotnet_tests() {
     fi
     tally "$(sed -E 's/.*Passed: +([0-9]+).*/\1/' <<<"$line")" "$(sed -E 's/.*Failed: +([0-9]+),.*/\1/' <<<"$line")" "$(sed -E 's/.*Skipped: +([0-9]+).*/\1/' <<<"$line")"
     # A failure's message and stack say more than its name: show them.
-    grep -q '^Failed!' <<<"$line" && grep -A20 -E '^\s+Failed |Error Message' "$log" | head -120
+    if grep -q '^Failed!' <<<"$line"; then
+      grep -A20 -E '^\s+Failed |Error Message' "$log" | head -120 || true
+    fi
   done
   rm -f "$log"
 }
