@@ -34,6 +34,14 @@ public sealed partial class InspectionPipeline
         _heartbeat = heartbeat ?? new PipelineHeartbeat();
         _camera = camera;
         _io = io;
+        // Built once: a method-group or lambda argument would allocate a delegate per capture.
+        _capture = io.CameraTrigger is { } trigger
+            ? ct =>
+            {
+                trigger.Fire();
+                return camera.CaptureAsync(ct);
+            }
+            : camera.CaptureAsync;
         _models = models;
         _options = options;
         _modelOptions = modelOptions;
@@ -44,7 +52,9 @@ public sealed partial class InspectionPipeline
 
     private static readonly TimeSpan IdleBeat = TimeSpan.FromSeconds(1);
 
+    private readonly Func<CancellationToken, ValueTask<Frame?>> _capture;
     private long _overruns;
+    private int _waiting;
 
     /// <summary>Parts that arrived while the previous one was still being captured.</summary>
     public long Overruns => Interlocked.Read(ref _overruns);
@@ -111,96 +121,134 @@ public sealed partial class InspectionPipeline
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(stopAcquiring, abort);
         var token = linked.Token;
         long previousCaptureEnd = 0;
-        for (long seq = 1; _options.MaxFrames == 0 || seq <= _options.MaxFrames; seq++)
+        using var idleStop = CancellationTokenSource.CreateLinkedTokenSource(token);
+        var idleBeats = IdleBeatAsync(idleStop.Token);
+        try
         {
-            if (token.IsCancellationRequested)
+            for (long seq = 1; _options.MaxFrames == 0 || seq <= _options.MaxFrames; seq++)
             {
-                break;
-            }
-
-            _heartbeat.Beat();
-            PartDetected? part = null;
-            if (_io.Parts is { } parts)
-            {
-                part = await NextPartAsync(parts, token).ConfigureAwait(false);
-                if (part is null)
+                if (token.IsCancellationRequested)
                 {
                     break;
                 }
-            }
 
-            var inspection = new Inspection(seq, $"{_telemetry.DeviceId}-{_idPrefix}-{seq}", part?.EdgeTimestamp);
-            if (part is { } p && p.EdgeTimestamp < previousCaptureEnd)
-            {
-                // The part arrived while the previous one was still being captured: it was not imaged.
-                Interlocked.Increment(ref _overruns);
-                inspection.Fail("overrun: the part arrived while the previous part was still being captured; slow the line or shorten the exposure");
-                await output.WriteAsync(inspection, abort).ConfigureAwait(false);
-                continue;
-            }
+                _heartbeat.Beat();
+                PartDetected? part = null;
+                if (_io.Parts is { } parts)
+                {
+                    part = await NextPartAsync(parts, token).ConfigureAwait(false);
+                    if (part is null)
+                    {
+                        break;
+                    }
+                }
 
-            bool lost = false;
-            try
-            {
-                var frame = await CaptureAsync(token).ConfigureAwait(false);
-                if (frame is null)
+                var inspection = new Inspection(seq, $"{_telemetry.DeviceId}-{_idPrefix}-{seq}", part?.EdgeTimestamp);
+                if (part is { } p && p.EdgeTimestamp < previousCaptureEnd)
+                {
+                    // The part arrived while the previous one was still being captured: it was not imaged.
+                    Interlocked.Increment(ref _overruns);
+                    inspection.Fail("overrun: the part arrived while the previous part was still being captured; slow the line or shorten the exposure");
+                    await output.WriteAsync(inspection, abort).ConfigureAwait(false);
+                    continue;
+                }
+
+                bool lost = false;
+                try
+                {
+                    var frame = await CaptureAsync(token).ConfigureAwait(false);
+                    if (frame is null)
+                    {
+                        inspection.Dispose();
+                        LogSourceEnded(_logger, seq - 1);
+                        break;
+                    }
+
+                    inspection.Attach(frame);
+                    _telemetry.SetCamera(_camera.Backend, true, _camera.Dropped);
+                }
+                catch (OperationCanceledException) when (token.IsCancellationRequested)
                 {
                     inspection.Dispose();
-                    LogSourceEnded(_logger, seq - 1);
                     break;
                 }
+                catch (CameraException e)
+                {
+                    inspection.Fail($"camera: {e.Message}");
+                    _telemetry.SetCamera(_camera.Backend, !e.Disconnected, _camera.Dropped);
+                    _telemetry.ReportError(e.Message);
+                    lost = e.Disconnected;
+                }
 
-                inspection.Attach(frame);
-                _telemetry.SetCamera(_camera.Backend, true, _camera.Dropped);
+                previousCaptureEnd = Stopwatch.GetTimestamp();
+                inspection.AcquireMs = Stopwatch.GetElapsedTime(inspection.StartTicks).TotalMilliseconds;
+                Latencies.Acquire.Record(inspection.AcquireMs);
+                await output.WriteAsync(inspection, abort).ConfigureAwait(false);
+                if (lost)
+                {
+                    // One ERROR verdict reports the loss; no more are made until the camera is back.
+                    await OpenCameraAsync(token).ConfigureAwait(false);
+                    _telemetry.SetState(AgentState.Running);
+                }
             }
-            catch (OperationCanceledException) when (token.IsCancellationRequested)
-            {
-                inspection.Dispose();
-                break;
-            }
-            catch (CameraException e)
-            {
-                inspection.Fail($"camera: {e.Message}");
-                _telemetry.SetCamera(_camera.Backend, !e.Disconnected, _camera.Dropped);
-                _telemetry.ReportError(e.Message);
-                lost = e.Disconnected;
-            }
-
-            previousCaptureEnd = Stopwatch.GetTimestamp();
-            inspection.AcquireMs = Stopwatch.GetElapsedTime(inspection.StartTicks).TotalMilliseconds;
-            Latencies.Acquire.Record(inspection.AcquireMs);
-            await output.WriteAsync(inspection, abort).ConfigureAwait(false);
-            if (lost)
-            {
-                // One ERROR verdict reports the loss; no more are made until the camera is back.
-                await OpenCameraAsync(token).ConfigureAwait(false);
-                _telemetry.SetState(AgentState.Running);
-            }
+        }
+        finally
+        {
+            await idleStop.CancelAsync().ConfigureAwait(false);
+            await idleBeats.ConfigureAwait(false);
         }
     }
 
-    /// <summary>Waits for the part sensor, beating the heartbeat while the line is idle; null when the sensor stops.</summary>
+    /// <summary>Waits for the part sensor; null when the sensor stops. The idle beat covers the wait.</summary>
     private async Task<PartDetected?> NextPartAsync(ChannelReader<PartDetected> parts, CancellationToken token)
     {
+        Volatile.Write(ref _waiting, (int)Waiting.ForPart);
         try
         {
-            while (true)
-            {
-                if (parts.TryRead(out var part))
-                {
-                    return part;
-                }
+            return await parts.ReadAsync(token).ConfigureAwait(false);
+        }
+        catch (ChannelClosedException)
+        {
+            return null;
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            return null;
+        }
+        finally
+        {
+            Volatile.Write(ref _waiting, (int)Waiting.Nothing);
+        }
+    }
 
-                using var idle = CancellationTokenSource.CreateLinkedTokenSource(token);
-                idle.CancelAfter(IdleBeat);
-                try
-                {
-                    if (!await parts.WaitToReadAsync(idle.Token).ConfigureAwait(false))
-                    {
-                        return null;
-                    }
-                }
-                catch (OperationCanceledException) when (!token.IsCancellationRequested)
+    /// <summary>One capture with the light on (and the host-driven trigger pulse, if any).</summary>
+    private async Task<Frame?> CaptureAsync(CancellationToken token)
+    {
+        Volatile.Write(ref _waiting, (int)Waiting.ForFrame);
+        try
+        {
+            return await _io.Light.BracketAsync(_capture, token).ConfigureAwait(false);
+        }
+        finally
+        {
+            Volatile.Write(ref _waiting, (int)Waiting.Nothing);
+        }
+    }
+
+    /// <summary>
+    /// A triggered camera or a quiet line can wait a long time for the next part. While acquisition
+    /// waits for a part, or for a frame from a connected camera, this beats the heartbeat, so an
+    /// idle line is not taken for a hung one; the per-frame path allocates nothing for it.
+    /// </summary>
+    private async Task IdleBeatAsync(CancellationToken token)
+    {
+        using var timer = new PeriodicTimer(IdleBeat);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(token).ConfigureAwait(false))
+            {
+                var waiting = (Waiting)Volatile.Read(ref _waiting);
+                if (waiting == Waiting.ForPart || (waiting == Waiting.ForFrame && _camera.IsConnected))
                 {
                     _heartbeat.Beat();
                 }
@@ -208,38 +256,14 @@ public sealed partial class InspectionPipeline
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
-            return null;
         }
     }
 
-    /// <summary>
-    /// One capture with the light on. A triggered camera can wait a long time for the next part:
-    /// while it waits on a connected camera the heartbeat keeps beating, so an idle line is not
-    /// mistaken for a hung one.
-    /// </summary>
-    private async Task<Frame?> CaptureAsync(CancellationToken token)
+    private enum Waiting
     {
-        var capture = _io.CameraTrigger is { } trigger
-            ? _io.Light.BracketAsync(
-                ct =>
-                {
-                    trigger.Fire();
-                    return _camera.CaptureAsync(ct);
-                },
-                token).AsTask()
-            : _io.Light.BracketAsync(_camera.CaptureAsync, token).AsTask();
-        while (!capture.IsCompleted)
-        {
-            using var idle = CancellationTokenSource.CreateLinkedTokenSource(token);
-            await Task.WhenAny(capture, Task.Delay(IdleBeat, idle.Token)).ConfigureAwait(false);
-            await idle.CancelAsync().ConfigureAwait(false);
-            if (_camera.IsConnected)
-            {
-                _heartbeat.Beat();
-            }
-        }
-
-        return await capture.ConfigureAwait(false);
+        Nothing,
+        ForPart,
+        ForFrame,
     }
 
     /// <summary>Opens the camera, retrying with backoff while it is absent (state degraded, one log line per attempt).</summary>

@@ -220,6 +220,33 @@ public sealed class InspectionPipelineTests : IDisposable
         Assert.Equal(4, trigger.Pulses);
     }
 
+    [Fact]
+    public async Task A_line_waiting_for_parts_keeps_the_heartbeat_alive()
+    {
+        var driver = new RecordingGpioDriver();
+        var controller = new GpioController(driver);
+        using var io = new LineIo(new LightStrobe(new LightOptions { Mode = LightMode.Off }, null), new PartTrigger(new PartSensorOptions { Enabled = true, Pin = 11 }, controller, GpioDriverKind.Recording));
+        using var slot = new ModelSlot(_loader.Load(RepoPaths.TextureBaselinePackage));
+        await using var camera = new ReplayCamera(new ReplayOptions { Path = Images(2), Fps = 0 }, new FramePool());
+        await camera.OpenAsync(CancellationToken.None);
+        var heartbeat = new PipelineHeartbeat();
+        var pipeline = new InspectionPipeline(camera, io, slot, new AgentOptions { DeviceId = "t" }, new ModelOptions(), [new RecordingSink()], new AgentTelemetry("t"), NullLogger.Instance, heartbeat);
+        using var stop = new CancellationTokenSource();
+        var run = pipeline.RunAsync(stop.Token);
+
+        // No part arrives for 3.5 s; the watchdog's heartbeat must not go stale meanwhile.
+        var stalest = TimeSpan.Zero;
+        for (int i = 0; i < 35; i++)
+        {
+            await Task.Delay(100);
+            stalest = heartbeat.SinceLastBeat > stalest ? heartbeat.SinceLastBeat : stalest;
+        }
+
+        await stop.CancelAsync();
+        await run;
+        Assert.True(stalest < TimeSpan.FromSeconds(2.5), $"heartbeat went {stalest.TotalSeconds:0.0} s without a beat");
+    }
+
     /// <summary>A part passing the sensor: the input rises, holds past the debounce time, falls.</summary>
     private static async Task PartAsync(RecordingGpioDriver driver)
     {
