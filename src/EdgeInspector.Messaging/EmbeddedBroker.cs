@@ -25,6 +25,7 @@ public sealed partial class EmbeddedBroker(EmbeddedBrokerOptions options, ILogge
             .WithDefaultEndpointPort(options.Port)
             .Build();
         _server = new MqttServerFactory().CreateMqttServer(serverOptions);
+        _server.ValidatingConnectionAsync += AssignClientIdentifier;
         try
         {
             await _server.StartAsync().ConfigureAwait(false);
@@ -35,6 +36,20 @@ public sealed partial class EmbeddedBroker(EmbeddedBrokerOptions options, ILogge
         }
 
         LogStarted(logger, options.BindAddress, options.Port);
+    }
+
+    /// <summary>
+    /// mosquitto_sub and most tools send an empty client id and expect the broker to pick one.
+    /// MQTTnet does so only for MQTT 5 and only when told which; 3.1.1 clients need an id (-i).
+    /// </summary>
+    private static Task AssignClientIdentifier(ValidatingConnectionEventArgs e)
+    {
+        if (string.IsNullOrEmpty(e.ClientId))
+        {
+            e.AssignedClientIdentifier = "auto-" + Guid.NewGuid().ToString("N");
+        }
+
+        return Task.CompletedTask;
     }
 
     public async ValueTask DisposeAsync()

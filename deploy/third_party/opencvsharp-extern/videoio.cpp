@@ -1,0 +1,1 @@
+#include "videoio.h"
