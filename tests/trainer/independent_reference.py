@@ -257,3 +257,38 @@ def smooth(maps, sigma):
             out = out + kj * maps.index_select(axis, mirror(idx + j))
         maps = out
     return maps
+
+
+def main(argv=None):
+    """Raw float32 maps [N,1,S,S] to --out and scores to --out.score, for a package's text features
+    and memory bank (read from its model.onnx) and DPAM depth (from its manifest): what the C#
+    tests hold ONNX Runtime's output against."""
+    import argparse
+    import re
+
+    import onnx
+    import onnx.numpy_helper
+
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--clip", required=True, help="Hugging Face CLIPModel folder with model.safetensors")
+    p.add_argument("--package", required=True)
+    p.add_argument("--images", required=True, help="raw uint8 RGB, N x size x size x 3")
+    p.add_argument("--size", type=int, required=True)
+    p.add_argument("--out", required=True)
+    a = p.parse_args(argv)
+    package = Path(a.package)
+    inits = {t.name: onnx.numpy_helper.to_array(t) for t in onnx.load(str(package / "model.onnx")).graph.initializer}
+    found = re.search(r"DPAM (\d+)", json.loads((package / "manifest.json").read_text())["description"])
+    if found is None:
+        raise SystemExit(f"{package / 'manifest.json'}: the description names no DPAM depth")
+    images = np.fromfile(a.images, dtype=np.uint8).reshape(-1, a.size, a.size, 3)
+    clip = ReferenceClip(a.clip)
+    if clip.image_size != a.size:
+        raise SystemExit(f"{a.clip}: input size {clip.image_size}, not {a.size}")
+    amap, score = clip.inspect(images, inits["text_features"], int(found.group(1)), inits.get("memory_bank"))
+    amap.astype("<f4").tofile(a.out)
+    score.astype("<f4").tofile(a.out + ".score")
+
+
+if __name__ == "__main__":
+    main()
