@@ -22,6 +22,16 @@ internal static class PythonTrainer
         }
     }
 
+    /// <summary>A Python file of the repository (relative to its root) run as a script.</summary>
+    public static void RunScript(string relativePath, params string[] args)
+    {
+        var (code, output) = Exec([Path.Combine(RepoPaths.Root, relativePath), .. args]);
+        if (code != 0)
+        {
+            throw new InvalidOperationException($"{relativePath} {string.Join(' ', args)} exited {code}:\n{output}");
+        }
+    }
+
     private static string? Probe()
     {
         if (!File.Exists(Python))

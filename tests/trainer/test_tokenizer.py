@@ -1,5 +1,6 @@
 import gzip
 import json
+from pathlib import Path
 
 import pytest
 
@@ -60,3 +61,46 @@ def test_missing_and_corrupt_files(tmp_path, small_vocab):
     (small_vocab / "merges.txt").write_text("#version: 0.2\nbad line here\n")
     with pytest.raises(TokenizerError, match="merge line 1"):
         ClipTokenizer.from_dir(small_vocab)
+
+
+OPENAI_BPE = Path(__file__).parent / "fixtures" / "openai-clip-bpe" / "bpe_simple_vocab_16e6.txt.gz"
+
+
+@pytest.fixture(scope="module")
+def openai_bpe():
+    """OpenAI's own CLIP vocabulary (vendored from github.com/openai/CLIP, MIT; see fixtures/README.md)."""
+    return ClipTokenizer.from_openai_gz(OPENAI_BPE)
+
+
+def test_openai_vocabulary_gives_the_ids_others_recorded(openai_bpe):
+    """Ids recorded by someone else: elixir-nx/bumblebee's clip_tokenizer_test.exs asserts these for
+    the Hugging Face tokenizer of openai/clip-vit-base-patch32 (the same 49408-token vocabulary)."""
+    assert len(openai_bpe.encoder) == 49408
+    assert (openai_bpe.sot_token, openai_bpe.eot_token) == (49406, 49407)
+    ids = openai_bpe.tokenize(["a photo of a cat", "a photo of a dog"], context_length=7)
+    assert ids.tolist() == [[49406, 320, 1125, 539, 320, 2368, 49407],
+                            [49406, 320, 1125, 539, 320, 1929, 49407]]
+
+
+def test_openai_vocabulary_round_trips_every_whole_word_token(openai_bpe):
+    checked = 0
+    for token, i in openai_bpe.encoder.items():
+        if not token.endswith("</w>"):
+            continue
+        text = openai_bpe.decode([i])
+        if "\ufffd" in text or not text or text != text.strip() or text != text.lower():
+            continue  # partial UTF-8 sequences and tokens no lower-cased text produces alone
+        assert openai_bpe.encode(text) == [i], token
+        checked += 1
+    assert checked > 34000
+
+
+def test_openai_vocabulary_encodes_the_zero_shot_prompts(openai_bpe):
+    from edgeinspector_trainer.anomalyclip import ZERO_SHOT_STATES, ZERO_SHOT_TEMPLATES
+    for states in ZERO_SHOT_STATES:
+        for state in states:
+            for template in ZERO_SHOT_TEMPLATES:
+                text = template.format(state.format("object"))
+                ids = openai_bpe.encode(text)
+                assert openai_bpe.decode(ids).replace(" .", ".").replace(" - ", "-") == text
+                assert len(ids) + 2 <= 77

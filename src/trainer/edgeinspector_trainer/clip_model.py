@@ -4,6 +4,7 @@ Modules are named like transformers' CLIPModel so an HF state dict loads without
 OpenAI TorchScript checkpoints are mapped onto the same names. The vision encoder can run the
 DPAM dual path (value-value attention) that AnomalyCLIP uses for local features.
 """
+import inspect
 import json
 import math
 from dataclasses import asdict, dataclass
@@ -44,7 +45,8 @@ class ClipConfig:
     image_size: int
     patch_size: int
     projection_dim: int
-    layer_norm_eps: float = 1e-5
+    layer_norm_eps: float = 1e-5  # vision tower
+    text_layer_norm_eps: float = 1e-5
 
     @property
     def grid(self):
@@ -90,7 +92,8 @@ class ClipConfig:
                 vision_intermediate=int(vision["intermediate_size"]), vision_act=vision["hidden_act"],
                 image_size=int(vision["image_size"]), patch_size=int(vision["patch_size"]),
                 projection_dim=int(raw.get("projection_dim", 512)),
-                layer_norm_eps=float(vision.get("layer_norm_eps", 1e-5)),
+                layer_norm_eps=float(vision["layer_norm_eps"]),
+                text_layer_norm_eps=float(text["layer_norm_eps"]),
             ).validate(path)
         except (TypeError, ValueError) as e:
             raise CheckpointError(f"{path}: unusable geometry value ({e}); fix config.json") from None
@@ -101,7 +104,7 @@ class ClipConfig:
             "text_config": {"hidden_size": self.text_hidden, "num_hidden_layers": self.text_layers,
                             "num_attention_heads": self.text_heads, "intermediate_size": self.text_intermediate,
                             "hidden_act": self.text_act, "max_position_embeddings": self.context_length,
-                            "vocab_size": self.vocab_size, "layer_norm_eps": self.layer_norm_eps},
+                            "vocab_size": self.vocab_size, "layer_norm_eps": self.text_layer_norm_eps},
             "vision_config": {"hidden_size": self.vision_hidden, "num_hidden_layers": self.vision_layers,
                               "num_attention_heads": self.vision_heads,
                               "intermediate_size": self.vision_intermediate, "hidden_act": self.vision_act,
@@ -239,8 +242,8 @@ class TextTransformer(nn.Module):
         super().__init__()
         self.embeddings = TextEmbeddings(cfg)
         self.encoder = Encoder(cfg.text_hidden, cfg.text_layers, cfg.text_heads, cfg.text_intermediate,
-                               cfg.text_act, cfg.layer_norm_eps)
-        self.final_layer_norm = nn.LayerNorm(cfg.text_hidden, eps=cfg.layer_norm_eps)
+                               cfg.text_act, cfg.text_layer_norm_eps)
+        self.final_layer_norm = nn.LayerNorm(cfg.text_hidden, eps=cfg.text_layer_norm_eps)
 
     def forward_embeds(self, embeds, eot_index, deep_prompts=()):
         """Encode token embeddings [B,L,W]; pooled at eot_index [B].
@@ -298,12 +301,21 @@ class ClipModel(nn.Module):
         return self
 
     def load_checked(self, state, source):
-        """Load a state dict with HF names; raise CheckpointError naming keys and shapes."""
+        """Load a state dict with HF names; raise CheckpointError naming keys and shapes.
+
+        Every tensor in the file must be used: an unexpected one means the file holds another
+        architecture (or a head this model would silently drop). The only exception is
+        transformers' `position_ids` buffers (0..n-1, saved by versions before 4.31)."""
         expected = self.state_dict()
         missing = [k for k in expected if k not in state]
         if missing:
             raise CheckpointError(f"{source}: {len(missing)} weights missing (e.g. {missing[:3]}); "
                                   f"the file is not a CLIPModel checkpoint or does not match its config")
+        unexpected = sorted(k for k in state if k not in expected and not _is_position_ids(k, state[k]))
+        if unexpected:
+            raise CheckpointError(f"{source}: {len(unexpected)} tensors this CLIP does not use "
+                                  f"(e.g. {unexpected[:3]}); the file is not a plain CLIPModel checkpoint "
+                                  f"(export the CLIPModel part, e.g. model.clip.save_pretrained)")
         for k, v in expected.items():
             if tuple(state[k].shape) != tuple(v.shape):
                 raise CheckpointError(f"{source}: weight {k} has shape {tuple(state[k].shape)} but the "
@@ -312,14 +324,38 @@ class ClipModel(nn.Module):
         return self
 
 
+def _is_position_ids(key, tensor):
+    """transformers' CLIP embeddings buffer: [1, n] = 0..n-1, not a weight."""
+    return (key.endswith("embeddings.position_ids") and not tensor.is_floating_point()
+            and torch.equal(tensor.reshape(-1).long(), torch.arange(tensor.numel())))
+
+
+def _read_pytorch_bin(path):
+    """pytorch_model.bin (the only weights file of checkpoints saved before safetensors), read
+    without running pickled code: torch.load(weights_only=True), torch >= 1.13."""
+    if "weights_only" not in inspect.signature(torch.load).parameters:
+        raise CheckpointError(f"{path}: reading pytorch_model.bin safely needs torch >= 1.13; "
+                              f"convert the checkpoint to model.safetensors")
+    try:
+        state = torch.load(str(path), map_location="cpu", weights_only=True)
+    except Exception as e:  # pickle/zip errors of many kinds
+        raise CheckpointError(f"{path}: not a PyTorch state dict ({str(e).splitlines()[0]}); "
+                              f"re-download it or use model.safetensors") from None
+    if not isinstance(state, dict) or not all(isinstance(v, torch.Tensor) for v in state.values()):
+        raise CheckpointError(f"{path}: does not hold a flat state dict of tensors; use model.safetensors")
+    return state
+
+
 def load_hf(directory):
     d = Path(directory)
     cfg = ClipConfig.from_hf_json(d / "config.json")
     weights = d / "model.safetensors"
-    if not weights.is_file():
-        raise CheckpointError(f"{weights}: file not found; download model.safetensors for this "
-                              f"checkpoint (pytorch_model.bin is not read)")
-    return ClipModel(cfg).load_checked(read_safetensors(weights), weights)
+    if weights.is_file():
+        return ClipModel(cfg).load_checked(read_safetensors(weights), weights)
+    if (d / "pytorch_model.bin").is_file():
+        return ClipModel(cfg).load_checked(_read_pytorch_bin(d / "pytorch_model.bin"), d / "pytorch_model.bin")
+    raise CheckpointError(f"{weights}: file not found; download model.safetensors (or pytorch_model.bin) "
+                          f"for this checkpoint")
 
 
 _OPENAI_LAYER = {"attn.out_proj": "self_attn.out_proj", "ln_1": "layer_norm1", "ln_2": "layer_norm2",

@@ -69,6 +69,22 @@ class ClipTokenizer:
         return cls(encoder, cls._parse_merges(lines, merges_path), str(vocab_path))
 
     @classmethod
+    def from_tokenizer_json(cls, path):
+        """A Hugging Face fast-tokenizer file (tokenizer.json, BPE model): vocab and merges from
+        its `model`; merges are "a b" strings or ["a", "b"] pairs depending on its version."""
+        path = Path(path)
+        try:
+            model = json.loads(path.read_text(encoding="utf-8"))["model"]
+            vocab, merges = model["vocab"], model["merges"]
+        except json.JSONDecodeError as e:
+            raise TokenizerError(f"{path}: not valid JSON ({e}); re-download tokenizer.json") from None
+        except (KeyError, TypeError):
+            raise TokenizerError(f"{path}: no BPE model (model.vocab, model.merges); use a CLIP tokenizer.json "
+                                 f"or vocab.json + merges.txt") from None
+        lines = [m if isinstance(m, str) else " ".join(m) for m in merges]
+        return cls(vocab, cls._parse_merges(lines, path), str(path))
+
+    @classmethod
     def from_openai_gz(cls, path):
         path = Path(path)
         if not path.is_file():
@@ -88,15 +104,19 @@ class ClipTokenizer:
         d = Path(directory)
         if (d / "vocab.json").is_file() or (d / "merges.txt").is_file():
             return cls.from_hf(d / "vocab.json", d / "merges.txt")
+        if (d / "tokenizer.json").is_file():
+            return cls.from_tokenizer_json(d / "tokenizer.json")
         if (d / "bpe_simple_vocab_16e6.txt.gz").is_file():
             return cls.from_openai_gz(d / "bpe_simple_vocab_16e6.txt.gz")
         raise TokenizerError(f"{d}: no tokenizer files; put vocab.json + merges.txt "
-                             f"(or bpe_simple_vocab_16e6.txt.gz) in this folder")
+                             f"(or tokenizer.json, or bpe_simple_vocab_16e6.txt.gz) in this folder")
 
     @staticmethod
     def _parse_merges(lines, source):
         merges = []
         for n, line in enumerate(lines, 1):
+            if not line.strip():
+                continue  # a trailing blank line is not a merge
             parts = line.split()
             if len(parts) != 2:
                 raise TokenizerError(f"{source}: merge line {n} {line!r} is not two symbols; re-download the file")
