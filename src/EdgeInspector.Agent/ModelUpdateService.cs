@@ -78,6 +78,8 @@ public sealed partial class ModelUpdateService : IDisposable
     /// <summary>The package to serve at start: models/current when updates are on and it exists, else Model:Package.</summary>
     public string StartupPackage(string configured)
     {
+        // A kill during install or activation leaves partial folders and unreferenced packages behind.
+        _store?.RemoveInterrupted(configured);
         if (_store?.ReadPointer() is { } pointer && Directory.Exists(pointer.Current))
         {
             LogServingPointer(_logger, pointer.Current, _store.PointerPath);
@@ -110,6 +112,15 @@ public sealed partial class ModelUpdateService : IDisposable
             catch (UpdateException e)
             {
                 Reject(transferId, e.Message, null);
+                return;
+            }
+
+            if (_activation.IsCompleted && ServesManifest(offer.Manifest))
+            {
+                // Pushed again after a push (or the agent) died late in an activation that did finish.
+                DiscardTransfer(offer.TransferId);
+                var m = layout.Manifest;
+                Publish(new UpdateState(offer.TransferId, UpdatePhase.Active, offer.ChunkCount, offer.ChunkCount, ChunkBitmap.Encode([.. Enumerable.Repeat(true, offer.ChunkCount)]), $"already serving {m.Name} v{m.Version}", m.Name, m.Version).ToJson());
                 return;
             }
 
@@ -273,7 +284,7 @@ public sealed partial class ModelUpdateService : IDisposable
             throw new UpdateException($"this device serves model '{serving.Name}'; the package is '{m.Name}'");
         }
 
-        if (m.Version <= serving.Version && !AllowsDowngrade(offer.Manifest))
+        if (m.Version <= serving.Version && !AllowsDowngrade(offer.Manifest) && !ServesManifest(offer.Manifest))
         {
             throw new UpdateException($"version {m.Version} is not newer than the serving version {serving.Version} (a downgrade needs \"allow_downgrade\": true in the signed manifest, or cmd/rollback)");
         }
@@ -287,6 +298,29 @@ public sealed partial class ModelUpdateService : IDisposable
         }
 
         return layout;
+    }
+
+    /// <summary>Whether <paramref name="manifest"/> is, byte for byte, the serving package's manifest.json.</summary>
+    private bool ServesManifest(byte[] manifest)
+    {
+        string? directory = _serving.Slot?.Current.Package.Directory;
+        return directory is not null && ModelStore.HasManifest(directory, manifest);
+    }
+
+    private void DiscardTransfer(string transferId)
+    {
+        if (_transfer?.Offer.TransferId == transferId)
+        {
+            _transfer.Dispose();
+            _transfer = null;
+            _layout = null;
+        }
+
+        string staged = _store!.StagingDirectory(transferId);
+        if (Directory.Exists(staged))
+        {
+            Directory.Delete(staged, recursive: true);
+        }
     }
 
     private static bool AllowsDowngrade(byte[] manifest)
@@ -433,6 +467,16 @@ public sealed partial class ModelUpdateService : IDisposable
         var newest = new DirectoryInfo(_store.StagingRoot).GetDirectories().OrderByDescending(d => d.LastWriteTimeUtc).FirstOrDefault();
         if (newest is null || StagedTransfer.Open(newest.FullName) is not { } transfer)
         {
+            _store.ClearStaging();
+            return;
+        }
+
+        if (_store.ReadPointer() is { } pointer && ModelStore.HasManifest(pointer.Current, transfer.Offer.Manifest))
+        {
+            // Killed after the pointer moved but before staging was cleared: the update is done.
+            var done = PackageLayout.FromManifest(transfer.Offer.Manifest).Manifest;
+            _lastState = State(transfer, UpdatePhase.Active, "activated before the agent restarted", done).ToJson();
+            transfer.Dispose();
             _store.ClearStaging();
             return;
         }
