@@ -110,7 +110,11 @@ public sealed class ModelStore(string stateDirectory)
                 Directory.Delete(old, recursive: true);
             }
 
+            // The extracted files' names, then the rename, then models/ itself must reach the disk.
+            DirectorySync.FlushTree(temp);
             Directory.Move(temp, target);
+            DirectorySync.Flush(ModelsDirectory);
+            DirectorySync.Flush(StateDirectory);
             return target;
         }
         catch
