@@ -348,7 +348,7 @@ public sealed partial class ModelUpdateService : IDisposable
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            Finish(transfer, UpdatePhase.Rejected, e is UpdateException ? e.Message : $"install failed: {e.Message}", m);
+            await FinishAsync(transfer, UpdatePhase.Rejected, e is UpdateException ? e.Message : $"install failed: {e.Message}", m).ConfigureAwait(false);
             return;
         }
 
@@ -378,7 +378,7 @@ public sealed partial class ModelUpdateService : IDisposable
             RestoreState(before);
             _probation.Start(slot.Current.Identity);
             LogActivated(_logger, id, m.Name, m.Version, watch.Elapsed.TotalSeconds);
-            Finish(transfer, UpdatePhase.Active, null, m);
+            await FinishAsync(transfer, UpdatePhase.Active, null, m).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -390,7 +390,7 @@ public sealed partial class ModelUpdateService : IDisposable
             }
 
             RestoreState(before);
-            Finish(transfer, UpdatePhase.Rejected, e.Message, m);
+            await FinishAsync(transfer, UpdatePhase.Rejected, e.Message, m).ConfigureAwait(false);
         }
     }
 
@@ -431,15 +431,15 @@ public sealed partial class ModelUpdateService : IDisposable
         }
     }
 
-    private void Finish(StagedTransfer transfer, string phase, string? reason, ModelManifest m)
+    /// <summary>Removes the staging folder, then publishes the final state: a pusher that sees it finds nothing left behind.</summary>
+    private async Task FinishAsync(StagedTransfer transfer, string phase, string? reason, ModelManifest m)
     {
         if (reason is not null)
         {
             LogRejected(_logger, transfer.Offer.TransferId, reason);
         }
 
-        PublishPhase(transfer, phase, reason, m);
-        _gate.Wait();
+        await _gate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
         try
         {
             if (ReferenceEquals(_transfer, transfer))
@@ -455,6 +455,8 @@ public sealed partial class ModelUpdateService : IDisposable
         {
             _gate.Release();
         }
+
+        PublishPhase(transfer, phase, reason, m);
     }
 
     private void ResumeStaged()

@@ -159,6 +159,36 @@ public sealed class ModelUpdateEndToEndTests : IDisposable
     }
 
     [Fact]
+    public async Task A_set_threshold_survives_a_restart_and_does_not_follow_an_update_to_another_model()
+    {
+        using var broker = await MosquittoBroker.StartAsync();
+        await using var probe = await MqttProbe.ConnectAsync(broker.Port, "edgeinspector/demo/#");
+        static double? StatusThreshold(ReceivedMessage s, string source) =>
+            s.Json.TryGetProperty("threshold", out var t) && t.GetProperty("source").GetString() == source ? t.GetProperty("image").GetDouble() : null;
+        using (var agent = StartAgent(broker))
+        {
+            await probe.WaitForAsync(p => p.On("/status").Any(s => s.Json.GetProperty("state").GetString() == "running"), Patience, "a running agent");
+            var reply = await probe.RequestAsync("edgeinspector/demo/cmd/set-threshold", "{\"image_threshold\": 0.97}"u8.ToArray(), Patience);
+            Assert.True(reply.Json.GetProperty("ok").GetBoolean(), reply.Text);
+            agent.Terminate();
+            Assert.Equal(0, await agent.WaitForExitAsync(Patience));
+        }
+
+        await using var after = await MqttProbe.ConnectAsync(broker.Port, "edgeinspector/demo/#");
+        using var restarted = StartAgent(broker);
+        await after.WaitForAsync(p => p.On("/verdict").Count(v => v.Json.GetProperty("threshold").GetDouble() == 0.97) >= 3, Patience, "verdicts under the stored threshold after the restart");
+        await after.WaitForAsync(p => p.On("/status").Any(s => StatusThreshold(s, "cmd/set-threshold") == 0.97), Patience, "status showing the override");
+
+        var (code, output) = await PushAsync(broker, MakePackage("v2", 2, TrustedPrivateKey));
+
+        Assert.True(code == 0, output + restarted.Output);
+        double manifest = ModelPackage.Load(RepoPaths.TextureBaselinePackage).Manifest.Decision.ImageThreshold;
+        await after.WaitForAsync(p => p.On("/verdict").Count(v => VerdictVersion(v) == 2) >= 3, Patience, "verdicts from v2");
+        Assert.All(after.On("/verdict").Where(v => VerdictVersion(v) == 2), v => Assert.Equal(manifest, v.Json.GetProperty("threshold").GetDouble()));
+        await after.WaitForAsync(p => p.On("/status").Any(s => StatusVersion(s) == 2 && StatusThreshold(s, "manifest") == manifest), Patience, "status of v2 with its manifest threshold");
+    }
+
+    [Fact]
     public async Task A_refused_chunk_and_an_agent_killed_mid_transfer_cost_only_the_missing_chunks()
     {
         using var broker = await MosquittoBroker.StartAsync();
