@@ -29,6 +29,7 @@ public sealed partial class ModelUpdateService : IDisposable
     private readonly ModelStore? _store;
     private readonly TrustedKeys? _keys;
     private readonly string? _keysProblem;
+    private readonly CommandNonces? _nonces;
     private StagedTransfer? _transfer;
     private PackageLayout? _layout;
     private Task _activation = Task.CompletedTask;
@@ -50,6 +51,7 @@ public sealed partial class ModelUpdateService : IDisposable
         }
 
         _store = new ModelStore(_options.ResolveStateDirectory());
+        _nonces = new CommandNonces(Path.Combine(_store.StateDirectory, "command-nonces.json"));
         try
         {
             _keys = new TrustedKeys(_options.TrustedKeys);
@@ -197,20 +199,49 @@ public sealed partial class ModelUpdateService : IDisposable
         }
     }
 
-    /// <summary>cmd/rollback: serve the previous package again (not signature-checked: it was verified when it was installed).</summary>
-    public Task<JsonObject> RollbackAsync(CancellationToken cancellationToken) => RollbackAsync("rolled back by command", cancellationToken);
+    /// <summary>
+    /// cmd/rollback: serve the previous package again, on a command signed by a trusted key for this
+    /// device, issued within <see cref="SignedRollback.MaxAge"/>, and never seen before.
+    /// </summary>
+    public async Task<JsonObject> RollbackAsync(byte[] payload, CancellationToken cancellationToken)
+    {
+        if (_store is null)
+        {
+            return Error("updates are disabled on this device (Updates:Enabled)");
+        }
+
+        RollbackOrder order;
+        try
+        {
+            if (_keysProblem is not null)
+            {
+                throw new UpdateException(_keysProblem);
+            }
+
+            var now = DateTimeOffset.UtcNow;
+            order = SignedRollback.Verify(payload, _keys!, _telemetry.DeviceId, now);
+            _nonces!.Use(order.Nonce, order.IssuedAt, now);
+        }
+        catch (UpdateException e)
+        {
+            LogRollbackRefused(_logger, e.Message);
+            return Error(e.Message);
+        }
+
+        return await RollbackAsync("rolled back by signed command", order.ToVersion, cancellationToken).ConfigureAwait(false);
+    }
 
     private async Task AutoRollbackAsync(string reason)
     {
         LogProbationFailed(_logger, reason);
-        var result = await RollbackAsync(reason, CancellationToken.None).ConfigureAwait(false);
+        var result = await RollbackAsync(reason, null, CancellationToken.None).ConfigureAwait(false);
         if (result["error"] is { } error)
         {
             LogAutoRollbackFailed(_logger, error.ToString());
         }
     }
 
-    private async Task<JsonObject> RollbackAsync(string why, CancellationToken cancellationToken)
+    private async Task<JsonObject> RollbackAsync(string why, int? toVersion, CancellationToken cancellationToken)
     {
         if (_store is null)
         {
@@ -228,6 +259,11 @@ public sealed partial class ModelUpdateService : IDisposable
             if (_store.ReadPointer() is not { Previous: { } previous } pointer || !Directory.Exists(previous))
             {
                 return Error("there is no previous model package to roll back to");
+            }
+
+            if (toVersion is { } to && PackageVersion(previous) is var kept && kept != to)
+            {
+                return Error($"v{to} is not on this device: it keeps only the previous package, v{kept} ({previous}); roll back without --to, or push a package signed with \"allow_downgrade\": true");
             }
 
             if (_serving.Slot is not { } slot)
@@ -255,6 +291,18 @@ public sealed partial class ModelUpdateService : IDisposable
         finally
         {
             _gate.Release();
+        }
+    }
+
+    private static int? PackageVersion(string package)
+    {
+        try
+        {
+            return ModelPackage.ReadManifest(Path.Combine(package, ModelPackage.ManifestFileName)).Version;
+        }
+        catch (ModelPackageException)
+        {
+            return null;
         }
     }
 
@@ -585,6 +633,9 @@ public sealed partial class ModelUpdateService : IDisposable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Rolled back to {Name} v{Version} ({Package})")]
     private static partial void LogRolledBack(ILogger logger, string name, int version, string package);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "cmd/rollback refused: {Reason}")]
+    private static partial void LogRollbackRefused(ILogger logger, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "New model failed its probation: {Reason}")]
     private static partial void LogProbationFailed(ILogger logger, string reason);

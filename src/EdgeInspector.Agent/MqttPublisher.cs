@@ -218,7 +218,7 @@ public sealed partial class MqttPublisher : IHostedService, IVerdictSink, IAsync
         byte[] reply = name switch
         {
             "status" => ContractJson.Serialize(_telemetry.Snapshot()),
-            "rollback" => JsonSerializer.SerializeToUtf8Bytes(await _updates.RollbackAsync(_stopping.Token).ConfigureAwait(false)),
+            "rollback" => JsonSerializer.SerializeToUtf8Bytes(await _updates.RollbackAsync(System.Buffers.BuffersExtensions.ToArray(message.Payload), _stopping.Token).ConfigureAwait(false)),
             "set-threshold" => JsonSerializer.SerializeToUtf8Bytes(ThresholdCommand.Apply(System.Buffers.BuffersExtensions.ToArray(message.Payload), _thresholds, _serving.Slot?.Current.Package)),
             "snapshot" => await SnapshotAsync().ConfigureAwait(false),
             _ => JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string> { ["error"] = $"unknown command '{name}'; this agent answers: status, rollback, set-threshold, snapshot" }),
