@@ -4,6 +4,7 @@ using EdgeInspector.Core;
 using EdgeInspector.Testing;
 using EdgeInspector.Updates;
 using OpenCvSharp;
+using static EdgeInspector.Agent.Tests.AgentMessages;
 
 namespace EdgeInspector.Agent.Tests;
 
@@ -21,11 +22,6 @@ public sealed class ActivationCrashTests : IDisposable
     private string StateDirectory => _packages.Combine("state-demo");
 
     private static string? Phase(ReceivedMessage state) => state.Json.GetProperty("phase").GetString();
-
-    private static int? StatusVersion(ReceivedMessage status) =>
-        status.Json.TryGetProperty("model", out var m) && m.ValueKind == JsonValueKind.Object ? m.GetProperty("version").GetInt32() : null;
-
-    private static int VerdictVersion(ReceivedMessage v) => v.Json.GetProperty("model").GetProperty("version").GetInt32();
 
     private static bool Running(ReceivedMessage status) => status.Json.GetProperty("state").GetString() == "running";
 
