@@ -78,6 +78,10 @@ public static class AgentHostExtensions
         services.AddSingleton(CreateGpio);
         services.AddSingleton(CreateLineIo);
         services.AddSingleton<ServingModel>();
+        services.AddSingleton(sp => new LineThresholds(
+            sp.GetRequiredService<IOptions<ModelOptions>>().Value,
+            sp.GetRequiredService<IOptions<UpdateOptions>>().Value.ResolveStateDirectory(),
+            sp.GetRequiredService<ILogger<LineThresholds>>()));
         services.AddSingleton(sp => new ProbationWatch(sp.GetRequiredService<IOptions<UpdateOptions>>().Value));
         services.AddSingleton<IVerdictSink>(sp => sp.GetRequiredService<ProbationWatch>());
         services.AddSingleton<ModelUpdateService>();

@@ -30,6 +30,7 @@ public sealed class AgentTelemetry
     private long _cameraDropped;
     private string _lightMode = "off";
     private Func<long> _strobes = () => 0;
+    private Func<ThresholdStatus?> _threshold = () => null;
     private string? _modelLoadPhase;
     private long _modelLoadStart;
     private readonly DeviceHealthProbe _health = new();
@@ -77,6 +78,8 @@ public sealed class AgentTelemetry
         _lightMode = mode;
         _strobes = strobes;
     }
+
+    public void SetThreshold(Func<ThresholdStatus?> threshold) => _threshold = threshold;
 
     /// <summary>The phase of a model load in progress; null when it is done.</summary>
     public void SetModelLoad(string? phase)
@@ -167,6 +170,7 @@ public sealed class AgentTelemetry
         Fps = Fps(),
         LatencyMs = _latency.Summarize(),
         LastError = _lastError,
+        Threshold = _threshold(),
         ModelLoad = ModelLoad(),
         Health = _health.Read(_stateDirectory),
         Ts = DateTimeOffset.UtcNow,

@@ -20,7 +20,7 @@ public sealed partial class InspectionPipeline
     private readonly LineIo _io;
     private readonly ModelSlot _models;
     private readonly AgentOptions _options;
-    private readonly ModelOptions _modelOptions;
+    private readonly LineThresholds _thresholds;
     private readonly IReadOnlyList<IVerdictSink> _sinks;
     private readonly AgentTelemetry _telemetry;
     private readonly PipelineHeartbeat _heartbeat;
@@ -28,7 +28,7 @@ public sealed partial class InspectionPipeline
     private readonly ILogger _logger;
     private readonly string _idPrefix = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds().ToString("x", System.Globalization.CultureInfo.InvariantCulture);
 
-    public InspectionPipeline(ICamera camera, LineIo io, ModelSlot models, AgentOptions options, ModelOptions modelOptions, IReadOnlyList<IVerdictSink> sinks, AgentTelemetry telemetry, ILogger logger, PipelineHeartbeat? heartbeat = null, FrameSnapshots? snapshots = null)
+    public InspectionPipeline(ICamera camera, LineIo io, ModelSlot models, AgentOptions options, LineThresholds thresholds, IReadOnlyList<IVerdictSink> sinks, AgentTelemetry telemetry, ILogger logger, PipelineHeartbeat? heartbeat = null, FrameSnapshots? snapshots = null)
     {
         _snapshots = snapshots;
         _heartbeat = heartbeat ?? new PipelineHeartbeat();
@@ -44,7 +44,7 @@ public sealed partial class InspectionPipeline
             : camera.CaptureAsync;
         _models = models;
         _options = options;
-        _modelOptions = modelOptions;
+        _thresholds = thresholds;
         _sinks = sinks;
         _telemetry = telemetry;
         _logger = logger;
@@ -80,7 +80,7 @@ public sealed partial class InspectionPipeline
         [
             Stage("acquire", () => AcquireAsync(acquired.Writer, stopAcquiring, abort), acquired.Writer),
             Stage("preprocess", () => TransformAsync(acquired.Reader, preprocessed.Writer, new PreprocessStage(_models).Run, abort), preprocessed.Writer),
-            Stage("infer", () => TransformAsync(preprocessed.Reader, inferred.Writer, new InferStage(_models, _modelOptions).Run, abort), inferred.Writer),
+            Stage("infer", () => TransformAsync(preprocessed.Reader, inferred.Writer, new InferStage(_models, _thresholds).Run, abort), inferred.Writer),
             Stage("decide", () => TransformAsync(inferred.Reader, decided.Writer, new DecideStage(_options.Thumbnail, _snapshots).Run, abort), decided.Writer),
             Stage("publish", () => PublishAsync(decided.Reader, abort), null),
         ];

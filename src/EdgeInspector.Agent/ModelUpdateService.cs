@@ -29,6 +29,7 @@ public sealed partial class ModelUpdateService : IDisposable
     private readonly ModelStore? _store;
     private readonly TrustedKeys? _keys;
     private readonly string? _keysProblem;
+    private readonly CommandNonces? _nonces;
     private StagedTransfer? _transfer;
     private PackageLayout? _layout;
     private Task _activation = Task.CompletedTask;
@@ -50,6 +51,7 @@ public sealed partial class ModelUpdateService : IDisposable
         }
 
         _store = new ModelStore(_options.ResolveStateDirectory());
+        _nonces = new CommandNonces(Path.Combine(_store.StateDirectory, "command-nonces.json"));
         try
         {
             _keys = new TrustedKeys(_options.TrustedKeys);
@@ -78,6 +80,8 @@ public sealed partial class ModelUpdateService : IDisposable
     /// <summary>The package to serve at start: models/current when updates are on and it exists, else Model:Package.</summary>
     public string StartupPackage(string configured)
     {
+        // A kill during install or activation leaves partial folders and unreferenced packages behind.
+        _store?.RemoveInterrupted(configured);
         if (_store?.ReadPointer() is { } pointer && Directory.Exists(pointer.Current))
         {
             LogServingPointer(_logger, pointer.Current, _store.PointerPath);
@@ -110,6 +114,15 @@ public sealed partial class ModelUpdateService : IDisposable
             catch (UpdateException e)
             {
                 Reject(transferId, e.Message, null);
+                return;
+            }
+
+            if (_activation.IsCompleted && ServesManifest(offer.Manifest))
+            {
+                // Pushed again after a push (or the agent) died late in an activation that did finish.
+                DiscardTransfer(offer.TransferId);
+                var m = layout.Manifest;
+                Publish(new UpdateState(offer.TransferId, UpdatePhase.Active, offer.ChunkCount, offer.ChunkCount, ChunkBitmap.Encode([.. Enumerable.Repeat(true, offer.ChunkCount)]), $"already serving {m.Name} v{m.Version}", m.Name, m.Version).ToJson());
                 return;
             }
 
@@ -186,20 +199,49 @@ public sealed partial class ModelUpdateService : IDisposable
         }
     }
 
-    /// <summary>cmd/rollback: serve the previous package again (not signature-checked: it was verified when it was installed).</summary>
-    public Task<JsonObject> RollbackAsync(CancellationToken cancellationToken) => RollbackAsync("rolled back by command", cancellationToken);
+    /// <summary>
+    /// cmd/rollback: serve the previous package again, on a command signed by a trusted key for this
+    /// device, issued within <see cref="SignedRollback.MaxAge"/>, and never seen before.
+    /// </summary>
+    public async Task<JsonObject> RollbackAsync(byte[] payload, CancellationToken cancellationToken)
+    {
+        if (_store is null)
+        {
+            return Error("updates are disabled on this device (Updates:Enabled)");
+        }
+
+        RollbackOrder order;
+        try
+        {
+            if (_keysProblem is not null)
+            {
+                throw new UpdateException(_keysProblem);
+            }
+
+            var now = DateTimeOffset.UtcNow;
+            order = SignedRollback.Verify(payload, _keys!, _telemetry.DeviceId, now);
+            _nonces!.Use(order.Nonce, order.IssuedAt, now);
+        }
+        catch (UpdateException e)
+        {
+            LogRollbackRefused(_logger, e.Message);
+            return Error(e.Message);
+        }
+
+        return await RollbackAsync("rolled back by signed command", order.ToVersion, cancellationToken).ConfigureAwait(false);
+    }
 
     private async Task AutoRollbackAsync(string reason)
     {
         LogProbationFailed(_logger, reason);
-        var result = await RollbackAsync(reason, CancellationToken.None).ConfigureAwait(false);
+        var result = await RollbackAsync(reason, null, CancellationToken.None).ConfigureAwait(false);
         if (result["error"] is { } error)
         {
             LogAutoRollbackFailed(_logger, error.ToString());
         }
     }
 
-    private async Task<JsonObject> RollbackAsync(string why, CancellationToken cancellationToken)
+    private async Task<JsonObject> RollbackAsync(string why, int? toVersion, CancellationToken cancellationToken)
     {
         if (_store is null)
         {
@@ -217,6 +259,11 @@ public sealed partial class ModelUpdateService : IDisposable
             if (_store.ReadPointer() is not { Previous: { } previous } pointer || !Directory.Exists(previous))
             {
                 return Error("there is no previous model package to roll back to");
+            }
+
+            if (toVersion is { } to && PackageVersion(previous) is var kept && kept != to)
+            {
+                return Error($"v{to} is not on this device: it keeps only the previous package, v{kept} ({previous}); roll back without --to, or push a package signed with \"allow_downgrade\": true");
             }
 
             if (_serving.Slot is not { } slot)
@@ -247,6 +294,18 @@ public sealed partial class ModelUpdateService : IDisposable
         }
     }
 
+    private static int? PackageVersion(string package)
+    {
+        try
+        {
+            return ModelPackage.ReadManifest(Path.Combine(package, ModelPackage.ManifestFileName)).Version;
+        }
+        catch (ModelPackageException)
+        {
+            return null;
+        }
+    }
+
     private PackageLayout Check(UpdateOffer offer)
     {
         if (_keysProblem is not null)
@@ -273,7 +332,7 @@ public sealed partial class ModelUpdateService : IDisposable
             throw new UpdateException($"this device serves model '{serving.Name}'; the package is '{m.Name}'");
         }
 
-        if (m.Version <= serving.Version && !AllowsDowngrade(offer.Manifest))
+        if (m.Version <= serving.Version && !AllowsDowngrade(offer.Manifest) && !ServesManifest(offer.Manifest))
         {
             throw new UpdateException($"version {m.Version} is not newer than the serving version {serving.Version} (a downgrade needs \"allow_downgrade\": true in the signed manifest, or cmd/rollback)");
         }
@@ -287,6 +346,29 @@ public sealed partial class ModelUpdateService : IDisposable
         }
 
         return layout;
+    }
+
+    /// <summary>Whether <paramref name="manifest"/> is, byte for byte, the serving package's manifest.json.</summary>
+    private bool ServesManifest(byte[] manifest)
+    {
+        string? directory = _serving.Slot?.Current.Package.Directory;
+        return directory is not null && ModelStore.HasManifest(directory, manifest);
+    }
+
+    private void DiscardTransfer(string transferId)
+    {
+        if (_transfer?.Offer.TransferId == transferId)
+        {
+            _transfer.Dispose();
+            _transfer = null;
+            _layout = null;
+        }
+
+        string staged = _store!.StagingDirectory(transferId);
+        if (Directory.Exists(staged))
+        {
+            Directory.Delete(staged, recursive: true);
+        }
     }
 
     private static bool AllowsDowngrade(byte[] manifest)
@@ -314,7 +396,7 @@ public sealed partial class ModelUpdateService : IDisposable
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            Finish(transfer, UpdatePhase.Rejected, e is UpdateException ? e.Message : $"install failed: {e.Message}", m);
+            await FinishAsync(transfer, UpdatePhase.Rejected, e is UpdateException ? e.Message : $"install failed: {e.Message}", m).ConfigureAwait(false);
             return;
         }
 
@@ -344,7 +426,7 @@ public sealed partial class ModelUpdateService : IDisposable
             RestoreState(before);
             _probation.Start(slot.Current.Identity);
             LogActivated(_logger, id, m.Name, m.Version, watch.Elapsed.TotalSeconds);
-            Finish(transfer, UpdatePhase.Active, null, m);
+            await FinishAsync(transfer, UpdatePhase.Active, null, m).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -356,7 +438,7 @@ public sealed partial class ModelUpdateService : IDisposable
             }
 
             RestoreState(before);
-            Finish(transfer, UpdatePhase.Rejected, e.Message, m);
+            await FinishAsync(transfer, UpdatePhase.Rejected, e.Message, m).ConfigureAwait(false);
         }
     }
 
@@ -397,15 +479,15 @@ public sealed partial class ModelUpdateService : IDisposable
         }
     }
 
-    private void Finish(StagedTransfer transfer, string phase, string? reason, ModelManifest m)
+    /// <summary>Removes the staging folder, then publishes the final state: a pusher that sees it finds nothing left behind.</summary>
+    private async Task FinishAsync(StagedTransfer transfer, string phase, string? reason, ModelManifest m)
     {
         if (reason is not null)
         {
             LogRejected(_logger, transfer.Offer.TransferId, reason);
         }
 
-        PublishPhase(transfer, phase, reason, m);
-        _gate.Wait();
+        await _gate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
         try
         {
             if (ReferenceEquals(_transfer, transfer))
@@ -421,6 +503,8 @@ public sealed partial class ModelUpdateService : IDisposable
         {
             _gate.Release();
         }
+
+        PublishPhase(transfer, phase, reason, m);
     }
 
     private void ResumeStaged()
@@ -433,6 +517,16 @@ public sealed partial class ModelUpdateService : IDisposable
         var newest = new DirectoryInfo(_store.StagingRoot).GetDirectories().OrderByDescending(d => d.LastWriteTimeUtc).FirstOrDefault();
         if (newest is null || StagedTransfer.Open(newest.FullName) is not { } transfer)
         {
+            _store.ClearStaging();
+            return;
+        }
+
+        if (_store.ReadPointer() is { } pointer && ModelStore.HasManifest(pointer.Current, transfer.Offer.Manifest))
+        {
+            // Killed after the pointer moved but before staging was cleared: the update is done.
+            var done = PackageLayout.FromManifest(transfer.Offer.Manifest).Manifest;
+            _lastState = State(transfer, UpdatePhase.Active, "activated before the agent restarted", done).ToJson();
+            transfer.Dispose();
             _store.ClearStaging();
             return;
         }
@@ -539,6 +633,9 @@ public sealed partial class ModelUpdateService : IDisposable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Rolled back to {Name} v{Version} ({Package})")]
     private static partial void LogRolledBack(ILogger logger, string name, int version, string package);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "cmd/rollback refused: {Reason}")]
+    private static partial void LogRollbackRefused(ILogger logger, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "New model failed its probation: {Reason}")]
     private static partial void LogProbationFailed(ILogger logger, string reason);

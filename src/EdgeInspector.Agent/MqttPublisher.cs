@@ -25,18 +25,20 @@ public sealed partial class MqttPublisher : IHostedService, IVerdictSink, IAsync
 
     /// <summary>How long cmd/snapshot waits for a part; the MQTT receive loop waits with it.</summary>
     private static readonly TimeSpan SnapshotWait = TimeSpan.FromSeconds(5);
-    private readonly ModelOptions _model;
+    private readonly LineThresholds _thresholds;
+    private readonly ServingModel _serving;
     private readonly CancellationTokenSource _stopping = new();
     private EmbeddedBroker? _broker;
     private MqttLink? _link;
     private Task _running = Task.CompletedTask;
     private int _statusDirty;
 
-    public MqttPublisher(IOptions<MqttOptions> options, IOptions<AgentOptions> agent, IOptions<ModelOptions> model, AgentTelemetry telemetry, ModelUpdateService updates, FrameSnapshots snapshots, ILoggerFactory loggers)
+    public MqttPublisher(IOptions<MqttOptions> options, IOptions<AgentOptions> agent, LineThresholds thresholds, ServingModel serving, AgentTelemetry telemetry, ModelUpdateService updates, FrameSnapshots snapshots, ILoggerFactory loggers)
     {
         _snapshots = snapshots;
         _updates = updates;
-        _model = model.Value;
+        _thresholds = thresholds;
+        _serving = serving;
         _options = options.Value;
         _telemetry = telemetry;
         _loggers = loggers;
@@ -216,8 +218,8 @@ public sealed partial class MqttPublisher : IHostedService, IVerdictSink, IAsync
         byte[] reply = name switch
         {
             "status" => ContractJson.Serialize(_telemetry.Snapshot()),
-            "rollback" => JsonSerializer.SerializeToUtf8Bytes(await _updates.RollbackAsync(_stopping.Token).ConfigureAwait(false)),
-            "set-threshold" => JsonSerializer.SerializeToUtf8Bytes(ThresholdCommand.Apply(System.Buffers.BuffersExtensions.ToArray(message.Payload), _model)),
+            "rollback" => JsonSerializer.SerializeToUtf8Bytes(await _updates.RollbackAsync(System.Buffers.BuffersExtensions.ToArray(message.Payload), _stopping.Token).ConfigureAwait(false)),
+            "set-threshold" => JsonSerializer.SerializeToUtf8Bytes(ThresholdCommand.Apply(System.Buffers.BuffersExtensions.ToArray(message.Payload), _thresholds, _serving.Slot?.Current.Package)),
             "snapshot" => await SnapshotAsync().ConfigureAwait(false),
             _ => JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string> { ["error"] = $"unknown command '{name}'; this agent answers: status, rollback, set-threshold, snapshot" }),
         };

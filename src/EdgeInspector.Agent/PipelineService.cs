@@ -17,6 +17,7 @@ namespace EdgeInspector.Agent;
 public sealed partial class PipelineService(
     IOptions<AgentOptions> agent,
     IOptions<ModelOptions> model,
+    LineThresholds thresholds,
     ICamera camera,
     LineIo io,
     ModelLoader loader,
@@ -45,7 +46,9 @@ public sealed partial class PipelineService(
             _models.Swapped += r => telemetry.SetModel(r.Identity, r.Provider.Active.ToString(), r.Provider.Notes);
             telemetry.SetModel(runner.Identity, runner.Provider.Active.ToString(), runner.Provider.Notes);
             telemetry.SetLight(io.Light.Mode, () => io.Light.Strobes);
-            var pipeline = new InspectionPipeline(camera, io, _models, agent.Value, model.Value, [.. sinks], telemetry, logger, heartbeat, snapshots);
+            var models = _models;
+            telemetry.SetThreshold(() => thresholds.Status(models.Current.Package));
+            var pipeline = new InspectionPipeline(camera, io, _models, agent.Value, thresholds, [.. sinks], telemetry, logger, heartbeat, snapshots);
             await pipeline.OpenCameraAsync(stoppingToken).ConfigureAwait(false);
             telemetry.SetState(AgentState.Running);
             LogRunning(logger, telemetry.DeviceId);

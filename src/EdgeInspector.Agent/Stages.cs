@@ -23,7 +23,7 @@ internal sealed class PreprocessStage(ModelSlot models)
 /// Runs the serving model. A staged model takes over here, between two frames; a frame that was
 /// preprocessed for the old model's geometry is prepared again for the new one.
 /// </summary>
-internal sealed class InferStage(ModelSlot models, ModelOptions overrides)
+internal sealed class InferStage(ModelSlot models, LineThresholds thresholds)
 {
     private readonly ModelInputWriter _writer = new();
 
@@ -41,12 +41,7 @@ internal sealed class InferStage(ModelSlot models, ModelOptions overrides)
         int pixels = runner.Width * runner.Height;
         runner.Map.AsSpan(0, pixels).CopyTo(inspection.RentMap(pixels));
         inspection.Model = runner.Identity;
-        var decision = runner.Package.Manifest.Decision;
-        inspection.Decision = decision with
-        {
-            ImageThreshold = overrides.ImageThreshold ?? decision.ImageThreshold,
-            PixelThreshold = overrides.PixelThreshold ?? decision.PixelThreshold,
-        };
+        inspection.Decision = thresholds.DecisionFor(runner.Package);
         inspection.InferMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
     }
 }

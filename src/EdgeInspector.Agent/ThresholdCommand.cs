@@ -1,17 +1,23 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using EdgeInspector.Core;
 
 namespace EdgeInspector.Agent;
 
 /// <summary>
 /// cmd/set-threshold <c>{"image_threshold": 0.6, "pixel_threshold": 0.5}</c> (either or both, raw
-/// scores in [0,1], null clears the override): overrides the manifest on this line from the next
-/// part on, like Model:ImageThreshold / Model:PixelThreshold, until the agent restarts.
+/// scores in [0,1], null clears the override): overrides the serving package's thresholds on this
+/// line from the next part on, stored so it survives a restart (<see cref="LineThresholds"/>).
 /// </summary>
 public static class ThresholdCommand
 {
-    public static JsonObject Apply(byte[] payload, ModelOptions model)
+    public static JsonObject Apply(byte[] payload, LineThresholds thresholds, ModelPackage? serving)
     {
+        if (serving is null)
+        {
+            return Error("the agent has not loaded its model yet; send set-threshold again when it is running");
+        }
+
         JsonObject request;
         try
         {
@@ -22,8 +28,7 @@ public static class ThresholdCommand
             return Error($"payload is not a JSON object ({e.Message}); send {{\"image_threshold\": 0.6}}");
         }
 
-        double? image = model.ImageThreshold;
-        double? pixel = model.PixelThreshold;
+        var (image, pixel) = thresholds.Overrides(serving);
         bool any = false;
         foreach (var (key, value) in request)
         {
@@ -61,9 +66,17 @@ public static class ThresholdCommand
             return Error("nothing to set; send {\"image_threshold\": 0.6} and/or {\"pixel_threshold\": 0.5}");
         }
 
-        model.ImageThreshold = image;
-        model.PixelThreshold = pixel;
-        return new JsonObject { ["ok"] = true, ["image_threshold"] = image, ["pixel_threshold"] = pixel };
+        try
+        {
+            thresholds.Set(serving, image, pixel);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return Error($"the override cannot be stored ({e.Message}); make Updates:StateDirectory writable for the agent. Nothing was changed");
+        }
+
+        var m = serving.Manifest;
+        return new JsonObject { ["ok"] = true, ["image_threshold"] = image, ["pixel_threshold"] = pixel, ["model"] = m.Name, ["version"] = m.Version };
     }
 
     private static JsonObject Error(string message) => new() { ["error"] = message };

@@ -85,13 +85,14 @@ internal static class PipelineBenchmark
         var mqtt = new MqttOptions();
         mqtt.EmbeddedBroker.Port = FreeLoopbackPort();
         var updateOptions = new UpdateOptions();
+        var thresholds = new LineThresholds(new ModelOptions());
         using var updates = new ModelUpdateService(Options.Create(updateOptions), new ServingModel(), new ModelLoader(new InferenceOptions(), NullLogger<ModelLoader>.Instance), telemetry, new ProbationWatch(updateOptions), NullLogger<ModelUpdateService>.Instance);
-        await using var publisher = new MqttPublisher(Options.Create(mqtt), Options.Create(agent), Options.Create(new ModelOptions()), telemetry, updates, new FrameSnapshots(), NullLoggerFactory.Instance);
+        await using var publisher = new MqttPublisher(Options.Create(mqtt), Options.Create(agent), thresholds, new ServingModel(), telemetry, updates, new FrameSnapshots(), NullLoggerFactory.Instance);
         await publisher.StartAsync(CancellationToken.None);
         await using var camera = new ReplayCamera(new ReplayOptions { Path = images, Fps = 0, Loop = true }, new FramePool());
         await camera.OpenAsync(CancellationToken.None);
         using var io = new LineIo(new LightStrobe(new LightOptions { LeadTime = TimeSpan.Zero }, new System.Device.Gpio.GpioController(new RecordingGpioDriver())));
-        var pipeline = new InspectionPipeline(camera, io, slot, agent, new ModelOptions(), [publisher], telemetry, NullLogger.Instance);
+        var pipeline = new InspectionPipeline(camera, io, slot, agent, thresholds, [publisher], telemetry, NullLogger.Instance);
 
         long start = Stopwatch.GetTimestamp();
         await pipeline.RunAsync(CancellationToken.None);

@@ -49,6 +49,12 @@ public static class Commands
               staged rollout: the group's canaries one at a time (a failed canary aborts), then
               the rest N at a time, stopping once more than --max-failures failed; a progress line
               per device and a result table; exit 0 only when every device reports active.
+          edge-inspector rollback --broker URI --device ID --key private.pem [--to VERSION] [--timeout 30]
+                                  [--topic-root edgeinspector] [--ca CA.pem] [--cert CLIENT.pem --cert-key CLIENT.key]
+                                  [--username U --password P]
+              cmd/rollback signed with private.pem (device id, target, issued_at, nonce): the
+              device goes back to its previous package (--to: only if that is VERSION); exit 0
+              when it did. --key is the signing key here, --cert-key the TLS client key.
 
         Exit codes: 0 done, 2 bad arguments or data (one line on stderr), 1 unexpected failure.
         """;
@@ -81,6 +87,11 @@ public static class Commands
                 return await PushAsync(new Arguments("push", rest, ["--package", "--broker", "--device", "--timeout", "--topic-root", "--chunk-bytes", "--ca", "--cert", "--key", "--username", "--password", "--fleet", "--group", "--parallel", "--max-failures"], []), stdout, cancellationToken).ConfigureAwait(false);
             }
 
+            if (args[0] == "rollback")
+            {
+                return await RollbackAsync(new Arguments("rollback", rest, ["--broker", "--device", "--key", "--to", "--timeout", "--topic-root", "--ca", "--cert", "--cert-key", "--username", "--password"], []), stdout, cancellationToken).ConfigureAwait(false);
+            }
+
             return args[0] switch
             {
                 "eval" => Eval(new Arguments("eval", rest, ["--model", "--data", "--out", "--precision"], ["--json", "--write-threshold"]), stdout, stderr),
@@ -88,7 +99,7 @@ public static class Commands
                 "demo-images" => Demo(new Arguments("demo-images", rest, ["--out", "--count", "--seed", "--defect-fraction"], ["--mvtec"]), stdout),
                 "keygen" => Keygen(new Arguments("keygen", rest, ["--out"], []), stdout),
                 "sign" => Sign(new Arguments("sign", rest, ["--package", "--key"], []), stdout),
-                _ => throw new CliException($"unknown command '{args[0]}' (commands: eval, enroll, capture, demo-images, status, keygen, sign, push, help)"),
+                _ => throw new CliException($"unknown command '{args[0]}' (commands: eval, enroll, capture, demo-images, status, keygen, sign, push, rollback, help)"),
             };
         }
         catch (CliException e)
@@ -300,8 +311,20 @@ public static class Commands
         return results.All(r => r.Succeeded) ? 0 : 1;
     }
 
+    private static async Task<int> RollbackAsync(Arguments a, TextWriter stdout, CancellationToken cancellationToken)
+    {
+        var connection = Connection(a, clientKeyOption: "--cert-key");
+        string device = a.Required("--device");
+        string key = a.Required("--key");
+        int? to = a.Value("--to") is null ? null : a.Int("--to", 0, 1, int.MaxValue);
+        var rollback = new DeviceRollback(connection, a.Value("--topic-root") ?? "edgeinspector", key, TimeSpan.FromSeconds(a.Int("--timeout", 30, 1, 3600)));
+        var result = await rollback.RunAsync(device, to, cancellationToken).ConfigureAwait(false);
+        stdout.WriteLine(result);
+        return result.Ok ? 0 : 1;
+    }
+
     /// <summary>--broker and the credentials/TLS options; a CA or client certificate needs mqtts://.</summary>
-    private static BrokerConnection Connection(Arguments a)
+    private static BrokerConnection Connection(Arguments a, string clientKeyOption = "--key")
     {
         Messaging.BrokerAddress broker;
         try
@@ -315,12 +338,12 @@ public static class Commands
 
         string? ca = a.Value("--ca");
         string? cert = a.Value("--cert");
-        string? key = a.Value("--key");
+        string? key = a.Value(clientKeyOption);
         string? username = a.Value("--username");
         string? password = a.Value("--password");
         if (key is not null && cert is null)
         {
-            throw new CliException($"{a.Command}: --key needs --cert (the client certificate it belongs to)");
+            throw new CliException($"{a.Command}: {clientKeyOption} needs --cert (the client certificate it belongs to)");
         }
 
         if (password is not null && username is null)

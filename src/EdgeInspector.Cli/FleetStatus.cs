@@ -39,21 +39,7 @@ internal sealed class FleetStatus(BrokerConnection connection, string topicRoot,
 
             return Task.CompletedTask;
         };
-        var options = new MqttClientOptionsBuilder()
-            .WithTcpServer(connection.Broker.Host, connection.Broker.Port)
-            .WithProtocolVersion(MqttProtocolVersion.V500)
-            .WithClientId("edge-inspector-status-" + Guid.NewGuid().ToString("N")[..8])
-            .WithCleanStart(true)
-            .WithTimeout(TimeSpan.FromSeconds(10));
-        try
-        {
-            MqttClientSecurity.Apply(options, connection.Broker, connection.Username, connection.Password, connection.Tls ?? new MqttTlsOptions());
-            await client.ConnectAsync(options.Build(), cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is MqttSecurityException or MQTTnet.Exceptions.MqttCommunicationException or OperationCanceledException)
-        {
-            throw new CliException($"status: cannot connect to {connection.Broker}: {e.Message}", e);
-        }
+        await connection.ConnectAsync(client, "edge-inspector-status", cancellationToken).ConfigureAwait(false);
 
         await client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter($"{topicRoot}/+/status", MqttQualityOfServiceLevel.AtLeastOnce).Build(), cancellationToken).ConfigureAwait(false);
         try

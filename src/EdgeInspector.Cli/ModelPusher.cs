@@ -18,6 +18,35 @@ public sealed record BrokerConnection(BrokerAddress Broker, string? Username = n
 {
     /// <summary>Result phase when the broker's ACL denies this identity the offer, a chunk or the state subscription.</summary>
     public const string Refused = "refused";
+
+    /// <summary>Connects <paramref name="client"/> (MQTT 5, clean start, client id {clientIdPrefix}-random); a failure is a <see cref="CliException"/> saying what to check.</summary>
+    public async Task ConnectAsync(IMqttClient client, string clientIdPrefix, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        var options = new MqttClientOptionsBuilder()
+            .WithTcpServer(Broker.Host, Broker.Port)
+            .WithProtocolVersion(MqttProtocolVersion.V500)
+            .WithClientId(clientIdPrefix + "-" + Guid.NewGuid().ToString("N")[..8])
+            .WithCleanStart(true)
+            .WithTimeout(TimeSpan.FromSeconds(10));
+        try
+        {
+            MqttClientSecurity.Apply(options, Broker, Username, Password, Tls ?? new MqttTlsOptions());
+            await client.ConnectAsync(options.Build(), cancellationToken).ConfigureAwait(false);
+        }
+        catch (MqttSecurityException e)
+        {
+            throw new CliException(e.Message, e);
+        }
+        catch (MQTTnet.Exceptions.MqttCommunicationException e)
+        {
+            string inner = e.InnerException is { } i && !e.Message.Contains(i.Message, StringComparison.Ordinal) ? $" ({i.Message})" : "";
+            string hint = !Broker.UseTls ? ""
+                : string.IsNullOrEmpty(Tls?.ClientCertificateFile) ? "; a broker that requires client certificates (docs/broker-security.md) drops clients without one: pass --cert and --key"
+                : "; check that the broker trusts the CA of --cert and that --ca is the CA of the broker's certificate";
+            throw new CliException($"cannot connect to the broker {Broker}: {e.Message}{inner}{hint}", e);
+        }
+    }
 }
 
 /// <summary>
@@ -94,25 +123,10 @@ public sealed class ModelPusher(string packageDirectory, BrokerConnection connec
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout);
         var token = deadline.Token;
-        var options = new MqttClientOptionsBuilder()
-            .WithTcpServer(broker.Host, broker.Port)
-            .WithProtocolVersion(MqttProtocolVersion.V500)
-            .WithClientId("edge-inspector-push-" + Guid.NewGuid().ToString("N")[..8])
-            .WithCleanStart(true)
-            .WithTimeout(TimeSpan.FromSeconds(10));
-        try
-        {
-            MqttClientSecurity.Apply(options, broker, connection.Username, connection.Password, connection.Tls ?? new MqttTlsOptions());
-        }
-        catch (MqttSecurityException e)
-        {
-            throw new CliException(e.Message, e);
-        }
-
         UpdateState? last = null;
         try
         {
-            await client.ConnectAsync(options.Build(), token).ConfigureAwait(false);
+            await connection.ConnectAsync(client, "edge-inspector-push", token).ConfigureAwait(false);
             var subscribed = await client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter(topics.ModelState, MqttQualityOfServiceLevel.AtLeastOnce).Build(), token).ConfigureAwait(false);
             var grant = subscribed.Items.First().ResultCode;
             if (grant > MqttClientSubscribeResultCode.GrantedQoS2)
@@ -203,11 +217,7 @@ public sealed class ModelPusher(string packageDirectory, BrokerConnection connec
         }
         catch (MQTTnet.Exceptions.MqttCommunicationException e)
         {
-            string inner = e.InnerException is { } i && !e.Message.Contains(i.Message, StringComparison.Ordinal) ? $" ({i.Message})" : "";
-            string hint = !broker.UseTls ? ""
-                : string.IsNullOrEmpty(connection.Tls?.ClientCertificateFile) ? "; a broker that requires client certificates (docs/broker-security.md) drops clients without one: pass --cert and --key"
-                : "; check that the broker trusts the CA of --cert and that --ca is the CA of the broker's certificate";
-            throw new CliException($"cannot connect to the broker {broker}: {e.Message}{inner}{hint}", e);
+            throw new CliException($"lost the broker {broker}: {e.Message}", e);
         }
         finally
         {

@@ -32,6 +32,10 @@ public sealed record AgentStatus
 
     public required string? LastError { get; init; }
 
+    /// <summary>The serving model's effective thresholds and whether they are overridden.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public ThresholdStatus? Threshold { get; init; }
+
     /// <summary>A model being loaded (at start or during an update): phase and time so far.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public ModelLoadProgress? ModelLoad { get; init; }
@@ -89,3 +93,6 @@ public sealed record DeviceHealth
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public long? DiskFreeMb { get; init; }
 }
+
+/// <summary>The image and pixel thresholds in force and their source: <c>manifest</c>, <c>config</c> (Model:ImageThreshold/PixelThreshold) or <c>cmd/set-threshold</c>.</summary>
+public sealed record ThresholdStatus(double Image, double Pixel, string Source);

@@ -1,11 +1,12 @@
 namespace EdgeInspector.Updates;
 
-/// <summary>Writes that a power cut leaves either old or new, never half: temp file in the same folder, fsync, rename.</summary>
+/// <summary>Writes that a power cut leaves either old or new, never half: temp file in the same folder, fsync, rename, fsync of the folder.</summary>
 public static class AtomicFile
 {
     public static void Write(string path, ReadOnlySpan<byte> contents)
     {
-        string temp = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, $".{Path.GetFileName(path)}.{Environment.ProcessId}.tmp");
+        string folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        string temp = Path.Combine(folder, $".{Path.GetFileName(path)}.{Environment.ProcessId}.tmp");
         using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
         {
             stream.Write(contents);
@@ -13,5 +14,6 @@ public static class AtomicFile
         }
 
         File.Move(temp, path, overwrite: true);
+        DirectorySync.Flush(folder);
     }
 }

@@ -55,6 +55,20 @@ public sealed class ModelStore(string stateDirectory)
         }
     }
 
+    /// <summary>Whether the package in <paramref name="directory"/> has exactly this manifest.json (and so exactly these files).</summary>
+    public static bool HasManifest(string directory, ReadOnlySpan<byte> manifest)
+    {
+        string path = Path.Combine(directory, "manifest.json");
+        try
+        {
+            return File.Exists(path) && File.ReadAllBytes(path).AsSpan().SequenceEqual(manifest);
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Replaces the pointer atomically (temp file, fsync, rename).</summary>
     public void WritePointer(ModelPointer pointer)
     {
@@ -90,12 +104,17 @@ public sealed class ModelStore(string stateDirectory)
             if (Directory.Exists(target))
             {
                 // Same name and version again (e.g. re-sent after a rejected self-test): the new copy wins.
-                string old = target + ".old-" + transfer.Offer.TransferId;
+                // Hidden, so a kill before the delete leaves a leftover that RemoveInterrupted recognises.
+                string old = Path.Combine(ModelsDirectory, $".{Path.GetFileName(target)}.{transfer.Offer.TransferId}.old");
                 Directory.Move(target, old);
                 Directory.Delete(old, recursive: true);
             }
 
+            // The extracted files' names, then the rename, then models/ itself must reach the disk.
+            DirectorySync.FlushTree(temp);
             Directory.Move(temp, target);
+            DirectorySync.Flush(ModelsDirectory);
+            DirectorySync.Flush(StateDirectory);
             return target;
         }
         catch
@@ -117,6 +136,41 @@ public sealed class ModelStore(string stateDirectory)
         foreach (string dir in Directory.GetDirectories(ModelsDirectory))
         {
             if (!kept.Contains(Path.GetFullPath(dir)))
+            {
+                Directory.Delete(dir, recursive: true);
+            }
+        }
+    }
+
+    /// <summary>
+    /// After a restart: removes what an interrupted install or activation left in models/ (hidden
+    /// .partial and .old folders, temp files, packages the pointer names neither as current nor as
+    /// previous), keeping <paramref name="configured"/>. When a pointer exists but cannot be read,
+    /// only the hidden leftovers go: no package is deleted on the word of a damaged pointer.
+    /// </summary>
+    public void RemoveInterrupted(string configured)
+    {
+        if (!Directory.Exists(ModelsDirectory))
+        {
+            return;
+        }
+
+        foreach (string file in Directory.GetFiles(ModelsDirectory, ".*.tmp"))
+        {
+            File.Delete(file);
+        }
+
+        if (ReadPointer() is { } pointer)
+        {
+            Prune(pointer.Current, pointer.Previous, configured);
+        }
+        else if (!File.Exists(PointerPath))
+        {
+            Prune(configured);
+        }
+        else
+        {
+            foreach (string dir in Directory.GetDirectories(ModelsDirectory, ".*"))
             {
                 Directory.Delete(dir, recursive: true);
             }

@@ -155,8 +155,8 @@ public sealed class TrustedKeys : IDisposable
 
     public IReadOnlyCollection<string> KeyIds => _keys.Keys;
 
-    /// <summary>Checks the signature over the exact manifest bytes; throws <see cref="UpdateException"/> with the reason.</summary>
-    public void Verify(ReadOnlySpan<byte> manifest, PackageSignature signature)
+    /// <summary>Checks the signature over the exact bytes of <paramref name="what"/>; throws <see cref="UpdateException"/> with the reason.</summary>
+    public void Verify(ReadOnlySpan<byte> manifest, PackageSignature signature, string what = "manifest.json")
     {
         if (!_keys.TryGetValue(signature.KeyId, out var key))
         {
@@ -165,7 +165,7 @@ public sealed class TrustedKeys : IDisposable
 
         if (!key.VerifyData(manifest, signature.Signature, HashAlgorithmName.SHA256))
         {
-            throw new UpdateException($"signature by key {signature.KeyId} does not match manifest.json (the manifest was changed after signing)");
+            throw new UpdateException($"signature by key {signature.KeyId} does not match {what} (it was changed after signing)");
         }
     }
 

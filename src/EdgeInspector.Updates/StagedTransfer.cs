@@ -84,7 +84,9 @@ public sealed class StagedTransfer : IDisposable
         }
 
         File.WriteAllBytes(Path.Combine(directory, LogFile), []);
+        // offer.json last: its atomic write fsyncs the folder, so data.bin and received.log are named on disk too.
         AtomicFile.Write(Path.Combine(directory, OfferFile), offer.ToJson());
+        DirectorySync.Flush(Path.GetDirectoryName(Path.GetFullPath(directory))!);
         return new StagedTransfer(directory, offer, new bool[offer.ChunkCount]);
     }
 

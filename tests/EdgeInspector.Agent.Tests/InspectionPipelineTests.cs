@@ -39,7 +39,7 @@ public sealed class InspectionPipelineTests : IDisposable
         await using var camera = new ReplayCamera(replay, pool ?? new FramePool());
         await camera.OpenAsync(CancellationToken.None);
         using var line = io ?? new LineIo(light ?? new LightStrobe(new LightOptions { Mode = LightMode.Off }, null));
-        var pipeline = new InspectionPipeline(camera, line, slot, new AgentOptions { DeviceId = "t", MaxFrames = maxFrames }, new ModelOptions(), [sink], new AgentTelemetry("t"), NullLogger.Instance);
+        var pipeline = new InspectionPipeline(camera, line, slot, new AgentOptions { DeviceId = "t", MaxFrames = maxFrames }, new LineThresholds(new ModelOptions()), [sink], new AgentTelemetry("t"), NullLogger.Instance);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var run = pipeline.RunAsync(CancellationToken.None, timeout.Token);
         if (whileRunning is not null)
@@ -230,7 +230,7 @@ public sealed class InspectionPipelineTests : IDisposable
         await using var camera = new ReplayCamera(new ReplayOptions { Path = Images(2), Fps = 0 }, new FramePool());
         await camera.OpenAsync(CancellationToken.None);
         var heartbeat = new PipelineHeartbeat();
-        var pipeline = new InspectionPipeline(camera, io, slot, new AgentOptions { DeviceId = "t" }, new ModelOptions(), [new RecordingSink()], new AgentTelemetry("t"), NullLogger.Instance, heartbeat);
+        var pipeline = new InspectionPipeline(camera, io, slot, new AgentOptions { DeviceId = "t" }, new LineThresholds(new ModelOptions()), [new RecordingSink()], new AgentTelemetry("t"), NullLogger.Instance, heartbeat);
         using var stop = new CancellationTokenSource();
         var run = pipeline.RunAsync(stop.Token);
 

@@ -3,6 +3,7 @@ using EdgeInspector.Cli;
 using EdgeInspector.Core;
 using EdgeInspector.Testing;
 using EdgeInspector.Updates;
+using static EdgeInspector.Agent.Tests.AgentMessages;
 
 namespace EdgeInspector.Agent.Tests;
 
@@ -32,10 +33,6 @@ public sealed class ModelUpdateEndToEndTests : IDisposable
         return (code, output.ToString());
     }
 
-    private static int? StatusVersion(ReceivedMessage status) =>
-        status.Json.TryGetProperty("model", out var m) && m.ValueKind == JsonValueKind.Object ? m.GetProperty("version").GetInt32() : null;
-
-    private static int VerdictVersion(ReceivedMessage v) => v.Json.GetProperty("model").GetProperty("version").GetInt32();
 
     [Fact]
     public async Task A_signed_v2_replaces_v1_without_losing_a_verdict_survives_a_restart_and_rolls_back_on_command()
@@ -77,12 +74,44 @@ public sealed class ModelUpdateEndToEndTests : IDisposable
         using var restarted = StartAgent(broker);
         await after.WaitForAsync(p => p.On("/status").Any(s => s.Json.GetProperty("state").GetString() == "running" && StatusVersion(s) == 2), Patience, "the restarted agent serving v2");
 
-        var reply = await after.RequestAsync("edgeinspector/demo/cmd/rollback", "{}"u8.ToArray(), Patience);
+        // Only a rollback signed by a trusted key for this device, once, is obeyed.
+        var unsigned = await after.RequestAsync("edgeinspector/demo/cmd/rollback", "{}"u8.ToArray(), Patience);
+        Assert.Contains("cmd/rollback must be signed", unsigned.Json.GetProperty("error").GetString(), StringComparison.Ordinal);
+        var otherDevice = await after.RequestAsync("edgeinspector/demo/cmd/rollback", SignedRollbackFor("line9", null), Patience);
+        Assert.Contains("signed for device 'line9', this is 'demo'", otherDevice.Json.GetProperty("error").GetString(), StringComparison.Ordinal);
+
+        byte[] signed = SignedRollbackFor("demo", 1);
+        var reply = await after.RequestAsync("edgeinspector/demo/cmd/rollback", signed, Patience);
         Assert.True(reply.Json.GetProperty("ok").GetBoolean(), reply.Text);
         Assert.Equal(1, reply.Json.GetProperty("version").GetInt32());
         await after.WaitForAsync(p => p.On("/verdict").Any(v => VerdictVersion(v) == 1), Patience, "verdicts from v1 after the rollback");
         await after.WaitForAsync(p => p.On("/model/state").Any(s => s.Json.GetProperty("phase").GetString() == "rolled_back"), Patience, "model/state rolled_back");
         Assert.Equal(Path.GetFullPath(RepoPaths.TextureBaselinePackage), new ModelStore(StateDirectory).ReadPointer()!.Current);
+        var replay = await after.RequestAsync("edgeinspector/demo/cmd/rollback", signed, Patience);
+        Assert.Contains("already carried out; a replay is refused", replay.Json.GetProperty("error").GetString(), StringComparison.Ordinal);
+
+        // edge-inspector rollback: --to names the version the device must land on; previous is now v2.
+        var (refusedCode, refused) = await RollbackAsync(broker, "--to", "1");
+        Assert.True(refusedCode == 1, refused);
+        Assert.Contains("v1 is not on this device: it keeps only the previous package, v2", refused, StringComparison.Ordinal);
+        var (rolledCode, rolled) = await RollbackAsync(broker, "--to", "2");
+        Assert.True(rolledCode == 0, rolled + restarted.Output);
+        Assert.Contains("demo: rolled back, serving texture-baseline v2", rolled, StringComparison.Ordinal);
+        int count = after.On("/verdict").Count();
+        await after.WaitForAsync(p => p.On("/verdict").Skip(count + 2).Any(v => VerdictVersion(v) == 2), Patience, "verdicts from v2 after the second rollback");
+    }
+
+    private byte[] SignedRollbackFor(string device, int? to)
+    {
+        using var key = PackageSigning.LoadKey(TrustedPrivateKey);
+        return SignedRollback.Create(device, to, key, DateTimeOffset.UtcNow);
+    }
+
+    private async Task<(int Code, string Output)> RollbackAsync(MosquittoBroker broker, params string[] extra)
+    {
+        using var output = new StringWriter();
+        int code = await Commands.RunAsync(["rollback", "--broker", broker.Uri, "--device", "demo", "--key", TrustedPrivateKey, "--timeout", "60", .. extra], output, output);
+        return (code, output.ToString());
     }
 
     [Fact]
@@ -148,7 +177,7 @@ public sealed class ModelUpdateEndToEndTests : IDisposable
         Assert.False(Directory.Exists(Path.Combine(StateDirectory, "models")) && Directory.EnumerateDirectories(Path.Combine(StateDirectory, "models")).Any());
         Assert.False(agent.HasExited, agent.Output);
 
-        var unknown = await probe.RequestAsync("edgeinspector/demo/cmd/rollback", "{}"u8.ToArray(), Patience);
+        var unknown = await probe.RequestAsync("edgeinspector/demo/cmd/rollback", SignedRollbackFor("demo", null), Patience);
         Assert.Contains("no previous model package", unknown.Json.GetProperty("error").GetString(), StringComparison.Ordinal);
         var threshold = await probe.RequestAsync("edgeinspector/demo/cmd/set-threshold", "{\"image_threshold\": 2}"u8.ToArray(), Patience);
         Assert.Contains("must be a number in [0,1]", threshold.Json.GetProperty("error").GetString(), StringComparison.Ordinal);
@@ -156,6 +185,36 @@ public sealed class ModelUpdateEndToEndTests : IDisposable
         Assert.True(threshold.Json.GetProperty("ok").GetBoolean(), threshold.Text);
         long count = probe.On("/verdict").Count();
         await probe.WaitForAsync(p => p.On("/verdict").Skip((int)count + 2).Any(v => v.Json.GetProperty("threshold").GetDouble() == 0.99), Patience, "verdicts under the new threshold");
+    }
+
+    [Fact]
+    public async Task A_set_threshold_survives_a_restart_and_does_not_follow_an_update_to_another_model()
+    {
+        using var broker = await MosquittoBroker.StartAsync();
+        await using var probe = await MqttProbe.ConnectAsync(broker.Port, "edgeinspector/demo/#");
+        static double? StatusThreshold(ReceivedMessage s, string source) =>
+            s.Json.TryGetProperty("threshold", out var t) && t.GetProperty("source").GetString() == source ? t.GetProperty("image").GetDouble() : null;
+        using (var agent = StartAgent(broker))
+        {
+            await probe.WaitForAsync(p => p.On("/status").Any(s => s.Json.GetProperty("state").GetString() == "running"), Patience, "a running agent");
+            var reply = await probe.RequestAsync("edgeinspector/demo/cmd/set-threshold", "{\"image_threshold\": 0.97}"u8.ToArray(), Patience);
+            Assert.True(reply.Json.GetProperty("ok").GetBoolean(), reply.Text);
+            agent.Terminate();
+            Assert.Equal(0, await agent.WaitForExitAsync(Patience));
+        }
+
+        await using var after = await MqttProbe.ConnectAsync(broker.Port, "edgeinspector/demo/#");
+        using var restarted = StartAgent(broker);
+        await after.WaitForAsync(p => p.On("/verdict").Count(v => v.Json.GetProperty("threshold").GetDouble() == 0.97) >= 3, Patience, "verdicts under the stored threshold after the restart");
+        await after.WaitForAsync(p => p.On("/status").Any(s => StatusThreshold(s, "cmd/set-threshold") == 0.97), Patience, "status showing the override");
+
+        var (code, output) = await PushAsync(broker, MakePackage("v2", 2, TrustedPrivateKey));
+
+        Assert.True(code == 0, output + restarted.Output);
+        double manifest = ModelPackage.Load(RepoPaths.TextureBaselinePackage).Manifest.Decision.ImageThreshold;
+        await after.WaitForAsync(p => p.On("/verdict").Count(v => VerdictVersion(v) == 2) >= 3, Patience, "verdicts from v2");
+        Assert.All(after.On("/verdict").Where(v => VerdictVersion(v) == 2), v => Assert.Equal(manifest, v.Json.GetProperty("threshold").GetDouble()));
+        await after.WaitForAsync(p => p.On("/status").Any(s => StatusVersion(s) == 2 && StatusThreshold(s, "manifest") == manifest), Patience, "status of v2 with its manifest threshold");
     }
 
     [Fact]

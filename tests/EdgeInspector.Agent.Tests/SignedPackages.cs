@@ -21,9 +21,10 @@ internal sealed class SignedPackages : IDisposable
 
     /// <summary>
     /// texture-baseline with manifest version <paramref name="version"/> and, optionally, golden
-    /// self-test images; signed with <paramref name="privateKey"/> (the trusted key by default).
+    /// self-test images (part.png, or part-{i}.png when <paramref name="goldenImages"/> &gt; 1, of
+    /// <paramref name="goldenSize"/> pixels); signed with <paramref name="privateKey"/> (the trusted key by default).
     /// </summary>
-    public string Make(string name, int version, string? privateKey = null, double? goldenExpected = null, double tolerance = 0.001, Action<JsonObject>? editManifest = null)
+    public string Make(string name, int version, string? privateKey = null, double? goldenExpected = null, double tolerance = 0.001, Action<JsonObject>? editManifest = null, int goldenImages = 1, Size? goldenSize = null)
     {
         string dir = _dir.Combine(name);
         Directory.CreateDirectory(dir);
@@ -33,14 +34,25 @@ internal sealed class SignedPackages : IDisposable
         if (goldenExpected is { } expected)
         {
             Directory.CreateDirectory(Path.Combine(dir, "golden"));
-            using (var part = new Mat(120, 160, MatType.CV_8UC3, new Scalar(128, 128, 128)))
+            string[] images = goldenImages == 1 ? ["part.png"] : [.. Enumerable.Range(1, goldenImages).Select(i => $"part-{i}.png")];
+            var size = goldenSize ?? new Size(160, 120);
+            using (var part = new Mat(size.Height, size.Width, MatType.CV_8UC3, new Scalar(128, 128, 128)))
             {
-                Cv2.ImWrite(Path.Combine(dir, "golden", "part.png"), part);
+                foreach (string image in images)
+                {
+                    Cv2.ImWrite(Path.Combine(dir, "golden", image), part);
+                }
             }
 
-            File.WriteAllText(Path.Combine(dir, "golden", "expected.json"), new JsonObject { ["tolerance"] = tolerance, ["images"] = new JsonObject { ["part.png"] = expected } }.ToJsonString());
+            var expectedImages = new JsonObject();
+            foreach (string image in images)
+            {
+                expectedImages[image] = expected;
+            }
+
+            File.WriteAllText(Path.Combine(dir, "golden", "expected.json"), new JsonObject { ["tolerance"] = tolerance, ["images"] = expectedImages }.ToJsonString());
             var files = manifest["files"]!.AsObject();
-            foreach (string file in new[] { "golden/part.png", "golden/expected.json" })
+            foreach (string file in images.Select(i => "golden/" + i).Append("golden/expected.json"))
             {
                 var d = ModelPackage.Describe(Path.Combine(dir, file));
                 files[file] = new JsonObject { ["sha256"] = d.Sha256, ["bytes"] = d.Bytes };

@@ -30,4 +30,23 @@ public sealed class UpdateCommandTests
         Assert.Matches(@"nobody\s+texture-baseline\s+1\s+timeout\s+0/1\s+0", output);
         Assert.Equal(2, (await CliRun.RunAsync("push", "--package", package, "--broker", "http://x", "--device", "d")).Code);
     }
+
+    [Fact]
+    public async Task Rollback_needs_a_signing_key_and_exits_1_when_no_device_answers()
+    {
+        using var dir = new TempDirectory();
+        await CliRun.RunAsync("keygen", "--out", dir.Path);
+        using var broker = await MosquittoBroker.StartAsync();
+
+        var (code, _, error) = await CliRun.RunAsync("rollback", "--broker", broker.Uri, "--device", "nobody");
+        Assert.Equal(2, code);
+        Assert.Contains("--key is required", error, StringComparison.Ordinal);
+        (code, _, error) = await CliRun.RunAsync("rollback", "--broker", broker.Uri, "--device", "nobody", "--key", dir.Combine("private.pem"), "--to", "0");
+        Assert.Equal(2, code);
+        Assert.Contains("--to must be an integer", error, StringComparison.Ordinal);
+
+        (code, string output, _) = await CliRun.RunAsync("rollback", "--broker", broker.Uri, "--device", "nobody", "--key", dir.Combine("private.pem"), "--timeout", "1");
+        Assert.Equal(1, code);
+        Assert.Contains("nobody: rollback refused: no answer from nobody within 1 s", output, StringComparison.Ordinal);
+    }
 }

@@ -36,7 +36,7 @@ public sealed class PackageSigningTests
         byte[] changed = [.. Manifest];
         changed[^3] = (byte)'3';
         var e = Assert.Throws<UpdateException>(() => trusted.Verify(changed, signature));
-        Assert.Contains("does not match manifest.json", e.Message, StringComparison.Ordinal);
+        Assert.Contains("does not match manifest.json (it was changed after signing)", e.Message, StringComparison.Ordinal);
         byte[] whitespace = [.. Manifest, (byte)' '];
         Assert.Throws<UpdateException>(() => trusted.Verify(whitespace, signature));
     }
