@@ -30,6 +30,7 @@ public sealed class AgentTelemetry
     private long _cameraDropped;
     private string _lightMode = "off";
     private Func<long> _strobes = () => 0;
+    private Func<OutboxStatus>? _outbox;
     private string? _modelLoadPhase;
     private long _modelLoadStart;
     private readonly DeviceHealthProbe _health = new();
@@ -77,6 +78,8 @@ public sealed class AgentTelemetry
         _lightMode = mode;
         _strobes = strobes;
     }
+
+    public void SetOutbox(Func<OutboxStatus> outbox) => _outbox = outbox;
 
     /// <summary>The phase of a model load in progress; null when it is done.</summary>
     public void SetModelLoad(string? phase)
@@ -168,6 +171,7 @@ public sealed class AgentTelemetry
         LatencyMs = _latency.Summarize(),
         LastError = _lastError,
         ModelLoad = ModelLoad(),
+        Outbox = _outbox?.Invoke(),
         Health = _health.Read(_stateDirectory),
         Ts = DateTimeOffset.UtcNow,
     };
