@@ -23,6 +23,9 @@ public sealed partial class OutboxStore : IDisposable
 {
     private const int ReadBatch = 64;
 
+    /// <summary>At the bound every new verdict drops an old one: say so once a minute, not 30 times a second.</summary>
+    private static readonly TimeSpan DropLogInterval = TimeSpan.FromMinutes(1);
+
     private readonly OutboxOptions _options;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
@@ -42,6 +45,7 @@ public sealed partial class OutboxStore : IDisposable
     private long _lastSeq;
     private long _dropped;
     private long _lastAppend;
+    private long _lastDropLog;
     private bool _failing;
     private bool _broken;
 
@@ -245,7 +249,11 @@ public sealed partial class OutboxStore : IDisposable
             if (dropped > 0)
             {
                 Interlocked.Add(ref _dropped, dropped);
-                LogDroppedOldest(_logger, dropped, _options.MaxMessages, _options.MaxBytes, Dropped);
+                if (_lastDropLog == 0 || _time.GetElapsedTime(_lastDropLog) >= DropLogInterval)
+                {
+                    _lastDropLog = _time.GetTimestamp();
+                    LogDroppedOldest(_logger, _options.MaxMessages, _options.MaxBytes, Dropped);
+                }
             }
 
             if (_failing)
@@ -490,8 +498,8 @@ public sealed partial class OutboxStore : IDisposable
     [LoggerMessage(Level = LogLevel.Warning, Message = "Fresh durable outbox {File}: verdict seq continues at {Seq} (from the clock, above the lost file's)")]
     private static partial void LogFresh(ILogger logger, string file, long seq);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Durable outbox full: dropped the {Count} oldest verdicts (Mqtt:Outbox:MaxMessages {MaxMessages}, MaxBytes {MaxBytes}); {Total} dropped so far")]
-    private static partial void LogDroppedOldest(ILogger logger, long count, long maxMessages, long maxBytes, long total);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Durable outbox full (Mqtt:Outbox:MaxMessages {MaxMessages}, MaxBytes {MaxBytes}): dropping the oldest verdicts while the broker is away; {Total} dropped so far")]
+    private static partial void LogDroppedOldest(ILogger logger, long maxMessages, long maxBytes, long total);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Durable outbox {File} refused a write of {Count} verdicts ({Reason}); dropping verdicts until the disk takes writes again (free space in the state directory). Inspection goes on")]
     private static partial void LogDiskRefused(ILogger logger, string file, int count, string reason);
