@@ -218,3 +218,28 @@ public sealed class OutboxStoreTests : IDisposable
         public override DateTimeOffset GetUtcNow() => now;
     }
 }
+
+public sealed class OutboxOptionsTests
+{
+    [Fact]
+    public void A_bound_too_small_to_ride_out_an_outage_is_refused_at_start_naming_the_key()
+    {
+        var options = new MqttOptions();
+        options.Outbox.MaxMessages = 5;
+
+        var result = new MqttOptionsValidator().Validate(null, options);
+
+        Assert.True(result.Failed);
+        Assert.Contains("Outbox.MaxMessages", result.FailureMessage, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_defaults_are_durable_and_valid()
+    {
+        var options = new MqttOptions();
+
+        Assert.True(options.Outbox.Enabled);
+        Assert.Equal(OutboxSynchronous.Normal, options.Outbox.Synchronous);
+        Assert.True(new MqttOptionsValidator().Validate(null, options).Succeeded);
+    }
+}
