@@ -62,7 +62,10 @@ public static class AgentHostExtensions
         services.AddSingleton<IValidateOptions<RejectOptions>, RejectOptionsValidator>();
         services.AddOptions<TriggerOutputOptions>().BindConfiguration(TriggerOutputOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<TriggerOutputOptions>, TriggerOutputOptionsValidator>();
-        services.AddOptions<MqttOptions>().BindConfiguration(MqttOptions.Section).ValidateOnStart();
+        // The durable outbox lives beside the update state: $STATE_DIRECTORY on the device, else ./state.
+        services.AddOptions<MqttOptions>().BindConfiguration(MqttOptions.Section)
+            .PostConfigure<IOptions<UpdateOptions>>((mqtt, updates) => mqtt.Outbox.Path ??= Path.Combine(updates.Value.ResolveStateDirectory(), "outbox.db"))
+            .ValidateOnStart();
         services.AddOptions<UpdateOptions>().BindConfiguration(UpdateOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<UpdateOptions>, UpdateOptionsValidator>();
         services.AddSingleton<IValidateOptions<AgentOptions>, AgentOptionsValidator>();
@@ -135,6 +138,8 @@ public static class AgentHostExtensions
             defaults["Agent:DeviceId"] = "demo";
         }
 
+        // The demo's verdicts need not outlive it; --Mqtt:Outbox:Enabled=true makes them durable.
+        defaults["Mqtt:Outbox:Enabled"] = config["Mqtt:Outbox:Enabled"] ?? "false";
         defaults["Logging:LogLevel:Microsoft"] = config["Logging:LogLevel:Microsoft"] ?? "Warning";
         config.AddInMemoryCollection(defaults.Where(d => d.Value is not null));
     }

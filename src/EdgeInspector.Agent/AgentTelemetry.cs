@@ -31,6 +31,7 @@ public sealed class AgentTelemetry
     private string _lightMode = "off";
     private Func<long> _strobes = () => 0;
     private Func<ThresholdStatus?> _threshold = () => null;
+    private Func<OutboxStatus>? _outbox;
     private string? _modelLoadPhase;
     private long _modelLoadStart;
     private readonly DeviceHealthProbe _health = new();
@@ -80,6 +81,7 @@ public sealed class AgentTelemetry
     }
 
     public void SetThreshold(Func<ThresholdStatus?> threshold) => _threshold = threshold;
+    public void SetOutbox(Func<OutboxStatus> outbox) => _outbox = outbox;
 
     /// <summary>The phase of a model load in progress; null when it is done.</summary>
     public void SetModelLoad(string? phase)
@@ -172,6 +174,7 @@ public sealed class AgentTelemetry
         LastError = _lastError,
         Threshold = _threshold(),
         ModelLoad = ModelLoad(),
+        Outbox = _outbox?.Invoke(),
         Health = _health.Read(_stateDirectory),
         Ts = DateTimeOffset.UtcNow,
     };

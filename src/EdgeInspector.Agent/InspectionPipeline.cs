@@ -28,8 +28,9 @@ public sealed partial class InspectionPipeline
     private readonly ILogger _logger;
     private readonly string _idPrefix = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds().ToString("x", System.Globalization.CultureInfo.InvariantCulture);
 
-    public InspectionPipeline(ICamera camera, LineIo io, ModelSlot models, AgentOptions options, LineThresholds thresholds, IReadOnlyList<IVerdictSink> sinks, AgentTelemetry telemetry, ILogger logger, PipelineHeartbeat? heartbeat = null, FrameSnapshots? snapshots = null)
+    public InspectionPipeline(ICamera camera, LineIo io, ModelSlot models, AgentOptions options, LineThresholds thresholds, IReadOnlyList<IVerdictSink> sinks, AgentTelemetry telemetry, ILogger logger, PipelineHeartbeat? heartbeat = null, FrameSnapshots? snapshots = null, long firstSeq = 1)
     {
+        _firstSeq = firstSeq;
         _snapshots = snapshots;
         _heartbeat = heartbeat ?? new PipelineHeartbeat();
         _camera = camera;
@@ -53,6 +54,9 @@ public sealed partial class InspectionPipeline
     private static readonly TimeSpan IdleBeat = TimeSpan.FromSeconds(1);
 
     private readonly Func<CancellationToken, ValueTask<Frame?>> _capture;
+
+    /// <summary>Seq of this run's first part: verdict numbering continues across restarts (see MqttPublisher.NextSeq).</summary>
+    private readonly long _firstSeq;
     private long _overruns;
     private int _waiting;
 
@@ -125,7 +129,7 @@ public sealed partial class InspectionPipeline
         var idleBeats = IdleBeatAsync(idleStop.Token);
         try
         {
-            for (long seq = 1; _options.MaxFrames == 0 || seq <= _options.MaxFrames; seq++)
+            for (long seq = _firstSeq; _options.MaxFrames == 0 || seq - _firstSeq < _options.MaxFrames; seq++)
             {
                 if (token.IsCancellationRequested)
                 {
@@ -160,7 +164,7 @@ public sealed partial class InspectionPipeline
                     if (frame is null)
                     {
                         inspection.Dispose();
-                        LogSourceEnded(_logger, seq - 1);
+                        LogSourceEnded(_logger, seq - _firstSeq);
                         break;
                     }
 

@@ -11,7 +11,8 @@ namespace EdgeInspector.Agent;
 /// <summary>
 /// Publishes verdicts, thumbnails and the retained status over MQTT, starting the embedded
 /// broker when none is configured. Registered before the pipeline so it stops after it: the
-/// last verdicts are flushed, then status goes to offline.
+/// last verdicts are flushed, then status goes to offline. Verdicts go through the durable
+/// outbox (Mqtt:Outbox) when it is enabled; thumbnails and snapshots stay best-effort in memory.
 /// </summary>
 public sealed partial class MqttPublisher : IHostedService, IVerdictSink, IAsyncDisposable
 {
@@ -32,6 +33,7 @@ public sealed partial class MqttPublisher : IHostedService, IVerdictSink, IAsync
     private MqttLink? _link;
     private Task _running = Task.CompletedTask;
     private int _statusDirty;
+    private long _nextSeq = 1;
 
     public MqttPublisher(IOptions<MqttOptions> options, IOptions<AgentOptions> agent, LineThresholds thresholds, ServingModel serving, AgentTelemetry telemetry, ModelUpdateService updates, FrameSnapshots snapshots, ILoggerFactory loggers)
     {
@@ -48,6 +50,12 @@ public sealed partial class MqttPublisher : IHostedService, IVerdictSink, IAsync
 
     public Topics Topics => _topics;
 
+    /// <summary>
+    /// The seq of the first verdict this run, known once started: above every verdict the durable
+    /// outbox ever held, so consumers that de-duplicate on device + seq never mistake a new verdict for an old one.
+    /// </summary>
+    public long NextSeq => Interlocked.Read(ref _nextSeq);
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         BrokerAddress address;
@@ -62,7 +70,7 @@ public sealed partial class MqttPublisher : IHostedService, IVerdictSink, IAsync
             address = BrokerAddress.Parse(_options.Broker);
         }
 
-        _link = new MqttLink(_options, address, _options.ClientId ?? $"edge-inspector-{_telemetry.DeviceId}", _topics.Status, () => ContractJson.Serialize(_telemetry.Snapshot(AgentState.Offline)), _loggers.CreateLogger<MqttLink>())
+        _link = new MqttLink(_options, address, _options.ClientId ?? $"edge-inspector-{_telemetry.DeviceId}", _topics.Status, () => ContractJson.Serialize(_telemetry.Snapshot(AgentState.Offline)), _loggers.CreateLogger<MqttLink>(), OpenOutbox())
         {
             Connected = PublishStatusAsync,
             MessageReceived = OnMessageAsync,
@@ -75,6 +83,8 @@ public sealed partial class MqttPublisher : IHostedService, IVerdictSink, IAsync
             _updates.StateChanged += state => _link.Enqueue(new OutgoingMessage(_topics.ModelState, state, Retain: true, ContentType: "application/json"));
         }
 
+        var link = _link;
+        _telemetry.SetOutbox(() => new OutboxStatus(link.Durable, link.Pending, link.Dropped));
         _telemetry.Changed += () => Interlocked.Exchange(ref _statusDirty, 1);
         _running = Task.WhenAll(_link.RunAsync(_stopping.Token), StatusLoopAsync(_stopping.Token));
         LogPublishing(_logger, address.ToString(), _topics.Device);
@@ -83,10 +93,35 @@ public sealed partial class MqttPublisher : IHostedService, IVerdictSink, IAsync
     public void Publish(Verdict verdict, byte[]? thumbnail)
     {
         var link = _link ?? throw new InvalidOperationException("MQTT publisher not started.");
-        link.Enqueue(new OutgoingMessage(_topics.Verdict, ContractJson.Serialize(verdict), ContentType: "application/json", VerdictId: verdict.Id));
+        link.EnqueueDurable(new OutgoingMessage(_topics.Verdict, ContractJson.Serialize(verdict), ContentType: "application/json", VerdictId: verdict.Id), verdict.Seq);
         if (thumbnail is not null)
         {
             link.Enqueue(new OutgoingMessage(_topics.Thumbnail, thumbnail, ContentType: "image/jpeg", VerdictId: verdict.Id));
+        }
+    }
+
+    /// <summary>The durable outbox, or null (disabled, or unusable: then the line goes on with verdicts in memory).</summary>
+    private OutboxStore? OpenOutbox()
+    {
+        if (!_options.Outbox.Enabled)
+        {
+            LogOutboxDisabled(_logger);
+            return null;
+        }
+
+        try
+        {
+            var store = OutboxStore.Open(_options.Outbox, _loggers.CreateLogger<OutboxStore>());
+            Interlocked.Exchange(ref _nextSeq, store.LastSeq + 1);
+            return store;
+        }
+        catch (OutboxUnavailableException e)
+        {
+            // The last seq is unknown: the clock (ms) stays above it, as for a replaced file.
+            Interlocked.Exchange(ref _nextSeq, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+            LogOutboxUnavailable(_logger, e.Message, NextSeq);
+            _telemetry.ReportError(e.Message);
+            return null;
         }
     }
 
@@ -276,6 +311,12 @@ public sealed partial class MqttPublisher : IHostedService, IVerdictSink, IAsync
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Publishing to {Broker} under {Root}")]
     private static partial void LogPublishing(ILogger logger, string broker, string root);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Durable outbox off (Mqtt:Outbox:Enabled=false): verdicts are kept in memory and lost if the agent stops while the broker is away")]
+    private static partial void LogOutboxDisabled(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Reason} Verdict seq starts at {Seq} (from the clock)")]
+    private static partial void LogOutboxUnavailable(ILogger logger, string reason, long seq);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Status not published now: {Reason}")]
     private static partial void LogStatusNotPublished(ILogger logger, string reason);

@@ -27,6 +27,7 @@ public sealed partial class PipelineService(
     FrameSnapshots snapshots,
     ServingModel serving,
     ModelUpdateService updates,
+    MqttPublisher publisher,
     IHostApplicationLifetime lifetime,
     ILogger<PipelineService> logger) : BackgroundService
 {
@@ -48,7 +49,7 @@ public sealed partial class PipelineService(
             telemetry.SetLight(io.Light.Mode, () => io.Light.Strobes);
             var models = _models;
             telemetry.SetThreshold(() => thresholds.Status(models.Current.Package));
-            var pipeline = new InspectionPipeline(camera, io, _models, agent.Value, thresholds, [.. sinks], telemetry, logger, heartbeat, snapshots);
+            var pipeline = new InspectionPipeline(camera, io, _models, agent.Value, thresholds, [.. sinks], telemetry, logger, heartbeat, snapshots, publisher.NextSeq);
             await pipeline.OpenCameraAsync(stoppingToken).ConfigureAwait(false);
             telemetry.SetState(AgentState.Running);
             LogRunning(logger, telemetry.DeviceId);

@@ -22,6 +22,12 @@ internal static class PipelineBenchmark
     {
         string model = Arg(args, "--model") ?? "engines/demo-clip";
         int frames = int.Parse(Arg(args, "--frames") ?? "600", CultureInfo.InvariantCulture);
+        if (args.Contains("--outbox"))
+        {
+            OutboxBenchmark.Run(int.Parse(Arg(args, "--messages") ?? "20000", CultureInfo.InvariantCulture));
+            return 0;
+        }
+
         string images = Path.Combine(Path.GetTempPath(), "edge-inspector-bench", "parts-v1");
         if (!Directory.Exists(images))
         {
@@ -38,7 +44,7 @@ internal static class PipelineBenchmark
 
         Console.WriteLine();
         Console.WriteLine($"raw ONNX Runtime      {rawFps,9:0.0} fps");
-        Console.WriteLine($"full pipeline         {pipelineFps,9:0.0} fps  (replay → preprocess → infer → decide + thumbnail → MQTT)");
+        Console.WriteLine($"full pipeline         {pipelineFps,9:0.0} fps  (replay → preprocess → infer → decide + thumbnail → durable outbox → MQTT)");
         Console.WriteLine($"pipeline / raw ratio  {pipelineFps / rawFps,9:0.000}  (goal >= 0.95)");
         Console.WriteLine();
         Console.WriteLine("stage latency (ms)        p50       p99");
@@ -82,8 +88,11 @@ internal static class PipelineBenchmark
     {
         var agent = new AgentOptions { DeviceId = "bench", MaxFrames = frames };
         var telemetry = new AgentTelemetry(agent.DeviceId);
+        // As on a device: verdicts through the durable outbox.
+        using var state = new BenchDirectory();
         var mqtt = new MqttOptions();
         mqtt.EmbeddedBroker.Port = FreeLoopbackPort();
+        mqtt.Outbox.Path = Path.Combine(state.Path, "outbox.db");
         var updateOptions = new UpdateOptions();
         var thresholds = new LineThresholds(new ModelOptions());
         using var updates = new ModelUpdateService(Options.Create(updateOptions), new ServingModel(), new ModelLoader(new InferenceOptions(), NullLogger<ModelLoader>.Instance), telemetry, new ProbationWatch(updateOptions), NullLogger<ModelUpdateService>.Instance);

@@ -40,6 +40,10 @@ public sealed record AgentStatus
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public ModelLoadProgress? ModelLoad { get; init; }
 
+    /// <summary>Messages waiting for the broker, and those dropped (outbox full, disk refused).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public OutboxStatus? Outbox { get; init; }
+
     /// <summary>SoC temperatures, GPU load, memory and disk, where the host exposes them.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public DeviceHealth? Health { get; init; }
@@ -67,6 +71,9 @@ public enum AgentState
 public sealed record CameraStatus(string Backend, bool Connected, double Fps, long Dropped);
 
 public sealed record LightStatus(string Mode, long Strobes);
+
+/// <summary>Durable: verdicts go through the file on flash. Queued: not yet acknowledged by the broker.</summary>
+public sealed record OutboxStatus(bool Durable, long Queued, long Dropped);
 
 public sealed record InspectionCounts(long Inspected, long Ok, long Ng, long Error);
 

@@ -13,8 +13,8 @@ public sealed class MqttLinkTests
         OutboxCapacity = outbox,
     };
 
-    private static MqttLink NewLink(MqttOptions options, int port) =>
-        new(options, new BrokerAddress("127.0.0.1", port, false), "link-" + Guid.NewGuid().ToString("N")[..6], "t/dev/status", () => "{\"state\":\"offline\"}"u8.ToArray(), NullLogger.Instance);
+    private static MqttLink NewLink(MqttOptions options, int port, OutboxStore? store = null) =>
+        new(options, new BrokerAddress("127.0.0.1", port, false), "link-" + Guid.NewGuid().ToString("N")[..6], "t/dev/status", () => "{\"state\":\"offline\"}"u8.ToArray(), NullLogger.Instance, store);
 
     [Fact]
     public async Task Messages_queued_while_no_broker_is_up_are_delivered_once_it_is()
@@ -42,6 +42,48 @@ public sealed class MqttLinkTests
         Assert.Equal(0, link.Dropped);
         await stop.CancelAsync();
         await running;
+    }
+
+    [Fact]
+    public async Task Durable_verdicts_from_a_link_that_never_reached_the_broker_go_out_first_in_order_from_the_next_one()
+    {
+        using var dir = new TempDirectory();
+        var outbox = new OutboxOptions { Path = dir.Combine("outbox.db") };
+        int port = FreePort.Next();
+        var first = NewLink(FastReconnect(), port, OutboxStore.Open(outbox, NullLogger.Instance));
+        using (var stop = new CancellationTokenSource())
+        {
+            var running = first.RunAsync(stop.Token);
+            for (int seq = 1; seq <= 5; seq++)
+            {
+                first.EnqueueDurable(new OutgoingMessage("t/dev/verdict", Encoding.UTF8.GetBytes($"{{\"seq\":{seq}}}")), seq);
+            }
+
+            first.Enqueue(new OutgoingMessage("t/dev/thumbnail", [1]));
+            await Task.Delay(300);
+            Assert.Equal(6, first.Pending);
+            await stop.CancelAsync();
+            await running;
+        }
+
+        // The thumbnail was best-effort, in memory: it goes with the first link.
+        await first.DisposeAsync();
+        await using var broker = new EmbeddedBroker(new EmbeddedBrokerOptions { Port = port }, NullLogger.Instance);
+        await broker.StartAsync();
+        await using var probe = await MqttProbe.ConnectAsync(port, "t/dev/#");
+        var store = OutboxStore.Open(outbox, NullLogger.Instance);
+        Assert.Equal(5, store.LastSeq);
+        await using var second = NewLink(FastReconnect(), port, store);
+        second.EnqueueDurable(new OutgoingMessage("t/dev/verdict", "{\"seq\":6}"u8.ToArray()), 6);
+        using var stopSecond = new CancellationTokenSource();
+        var secondRunning = second.RunAsync(stopSecond.Token);
+
+        await probe.WaitForAsync(p => p.On("/verdict").Count() >= 6, TimeSpan.FromSeconds(20), "the five stored verdicts and the new one");
+        Assert.Equal(Enumerable.Range(1, 6), probe.On("/verdict").Select(m => m.Json.GetProperty("seq").GetInt32()));
+        Assert.Empty(probe.On("/thumbnail"));
+        Assert.True(await second.FlushAsync(TimeSpan.FromSeconds(5), CancellationToken.None));
+        await stopSecond.CancelAsync();
+        await secondRunning;
     }
 
     [Fact]
