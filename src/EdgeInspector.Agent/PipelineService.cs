@@ -24,6 +24,7 @@ public sealed partial class PipelineService(
     AgentTelemetry telemetry,
     PipelineHeartbeat heartbeat,
     FrameSnapshots snapshots,
+    EnrollmentParts enrollment,
     ServingModel serving,
     ModelUpdateService updates,
     IHostApplicationLifetime lifetime,
@@ -45,7 +46,7 @@ public sealed partial class PipelineService(
             _models.Swapped += r => telemetry.SetModel(r.Identity, r.Provider.Active.ToString(), r.Provider.Notes);
             telemetry.SetModel(runner.Identity, runner.Provider.Active.ToString(), runner.Provider.Notes);
             telemetry.SetLight(io.Light.Mode, () => io.Light.Strobes);
-            var pipeline = new InspectionPipeline(camera, io, _models, agent.Value, model.Value, [.. sinks], telemetry, logger, heartbeat, snapshots);
+            var pipeline = new InspectionPipeline(camera, io, _models, agent.Value, model.Value, [.. sinks], telemetry, logger, heartbeat, snapshots, enrollment);
             await pipeline.OpenCameraAsync(stoppingToken).ConfigureAwait(false);
             telemetry.SetState(AgentState.Running);
             LogRunning(logger, telemetry.DeviceId);
