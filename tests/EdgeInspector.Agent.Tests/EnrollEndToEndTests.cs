@@ -5,12 +5,13 @@ using EdgeInspector.Core;
 using EdgeInspector.Inference;
 using EdgeInspector.Testing;
 using EdgeInspector.Updates;
+using Xunit.Abstractions;
 
 namespace EdgeInspector.Agent.Tests;
 
 /// <summary>cmd/enroll: a running demo-clip agent on known-good parts, a real Mosquitto, a probe as the field tech.</summary>
 [Collection(nameof(AgentProcessCollection))]
-public sealed class EnrollEndToEndTests : IDisposable
+public sealed class EnrollEndToEndTests(ITestOutputHelper output) : IDisposable
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
     private readonly TempDirectory _temp = new();
@@ -26,9 +27,9 @@ public sealed class EnrollEndToEndTests : IDisposable
             return dir;
         }
 
-        using var output = new StringWriter();
-        int code = await Commands.RunAsync(["demo-images", "--out", dir, "--count", "20", "--seed", "7", "--defect-fraction", "0"], output, output);
-        Assert.True(code == 0, output.ToString());
+        using var written = new StringWriter();
+        int code = await Commands.RunAsync(["demo-images", "--out", dir, "--count", "20", "--seed", "7", "--defect-fraction", "0"], written, written);
+        Assert.True(code == 0, written.ToString());
         return dir;
     }
 
@@ -52,7 +53,10 @@ public sealed class EnrollEndToEndTests : IDisposable
         using var agent = await StartAgentAsync(broker, RepoPaths.DemoClipPackage);
         await probe.WaitForAsync(p => p.On("/verdict").Count() >= 5 && p.On("/status").Any(s => s.Json.GetProperty("state").GetString() == "running"), Patience, "a running agent");
 
+        var watch = System.Diagnostics.Stopwatch.StartNew();
         var reply = await EnrollAsync(probe, """{"parts": 10}""");
+        output.WriteLine($"cmd/enroll 10 parts at 20 fps: reply after {watch.Elapsed.TotalSeconds:F1} s: {reply.Text}");
+        output.WriteLine(string.Join('\n', agent.Output.Split('\n').Where(l => l.Contains("Enrollment", StringComparison.Ordinal) || l.Contains("loaded on", StringComparison.Ordinal))));
 
         Assert.True(reply.Json.TryGetProperty("ok", out _), reply.Text + agent.Output);
         Assert.Equal(3, reply.Json.GetProperty("version").GetInt32());
