@@ -217,8 +217,10 @@ public sealed partial class MqttPublisher : IHostedService, IVerdictSink, IAsync
         string name = message.Topic[_topics.CommandPrefix.Length..];
         if (name == "enroll")
         {
-            // Collecting parts and building the bank take a while: reply when done, without holding up the receive loop.
-            _ = Task.Run(() => EnrollAsync(message));
+            // Collecting parts and building the bank take a while: reply when done, without holding up the
+            // receive loop. The payload is copied now: MQTTnet may reuse its buffer once this handler returns.
+            byte[] payload = System.Buffers.BuffersExtensions.ToArray(message.Payload);
+            _ = Task.Run(() => EnrollAsync(message, payload));
             return;
         }
 
@@ -244,11 +246,11 @@ public sealed partial class MqttPublisher : IHostedService, IVerdictSink, IAsync
         await _link!.PublishNowAsync(new OutgoingMessage(message.ResponseTopic, reply, ContentType: "application/json", CorrelationData: message.CorrelationData), _stopping.Token).ConfigureAwait(false);
     }
 
-    private async Task EnrollAsync(MqttApplicationMessage message)
+    private async Task EnrollAsync(MqttApplicationMessage message, byte[] payload)
     {
         try
         {
-            var reply = await _enrollment.RunAsync(System.Buffers.BuffersExtensions.ToArray(message.Payload), _stopping.Token).ConfigureAwait(false);
+            var reply = await _enrollment.RunAsync(payload, _stopping.Token).ConfigureAwait(false);
             await ReplyAsync(message, "enroll", JsonSerializer.SerializeToUtf8Bytes(reply)).ConfigureAwait(false);
         }
         catch (Exception e) when (e is OperationCanceledException or MQTTnet.Exceptions.MqttCommunicationException or InvalidOperationException)

@@ -171,7 +171,7 @@ public sealed partial class OnDeviceEnrollment(
     }
 
     /// <summary>The <c>parts</c> of <c>{"parts": N}</c>, or null with the problem.</summary>
-    public static int? ParseParts(byte[] payload, out string? problem)
+    private static int? ParseParts(byte[] payload, out string? problem)
     {
         const string Example = "send {\"parts\": 20}";
         JsonObject request;

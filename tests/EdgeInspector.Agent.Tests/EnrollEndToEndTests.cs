@@ -40,10 +40,9 @@ public sealed class EnrollEndToEndTests(ITestOutputHelper output) : IDisposable
     private static Task<ReceivedMessage> EnrollAsync(MqttProbe probe, string payload) =>
         probe.RequestAsync("edgeinspector/demo/cmd/enroll", Encoding.UTF8.GetBytes(payload), Patience);
 
-    private static int? StatusVersion(ReceivedMessage status) =>
-        status.Json.TryGetProperty("model", out var m) && m.ValueKind == JsonValueKind.Object ? m.GetProperty("version").GetInt32() : null;
+    private static int? StatusVersion(ReceivedMessage status) => ModelUpdateEndToEndTests.StatusVersion(status);
 
-    private static int VerdictVersion(ReceivedMessage v) => v.Json.GetProperty("model").GetProperty("version").GetInt32();
+    private static int VerdictVersion(ReceivedMessage v) => ModelUpdateEndToEndTests.VerdictVersion(v);
 
     [Fact]
     public async Task Enroll_builds_the_next_version_from_the_next_parts_and_swaps_it_in_without_losing_a_verdict()

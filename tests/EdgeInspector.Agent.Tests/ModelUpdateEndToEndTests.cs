@@ -32,10 +32,10 @@ public sealed class ModelUpdateEndToEndTests : IDisposable
         return (code, output.ToString());
     }
 
-    private static int? StatusVersion(ReceivedMessage status) =>
+    internal static int? StatusVersion(ReceivedMessage status) =>
         status.Json.TryGetProperty("model", out var m) && m.ValueKind == JsonValueKind.Object ? m.GetProperty("version").GetInt32() : null;
 
-    private static int VerdictVersion(ReceivedMessage v) => v.Json.GetProperty("model").GetProperty("version").GetInt32();
+    internal static int VerdictVersion(ReceivedMessage v) => v.Json.GetProperty("model").GetProperty("version").GetInt32();
 
     [Fact]
     public async Task A_signed_v2_replaces_v1_without_losing_a_verdict_survives_a_restart_and_rolls_back_on_command()
