@@ -455,7 +455,8 @@ public sealed partial class ModelUpdateService : IDisposable
             LogRejected(_logger, transfer.Offer.TransferId, reason);
         }
 
-        PublishPhase(transfer, phase, reason, m);
+        // The final state is published after the staging folder is gone: "active" means finished.
+        byte[] state = State(transfer, phase, reason, m).ToJson();
         _gate.Wait();
         try
         {
@@ -472,6 +473,8 @@ public sealed partial class ModelUpdateService : IDisposable
         {
             _gate.Release();
         }
+
+        Publish(state);
     }
 
     private void ResumeStaged()
