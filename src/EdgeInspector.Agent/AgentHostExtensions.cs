@@ -103,6 +103,8 @@ public static class AgentHostExtensions
         services.AddHostedService(sp => sp.GetRequiredService<PipelineService>());
         services.AddSingleton<PipelineHeartbeat>();
         services.AddSingleton<FrameSnapshots>();
+        services.AddSingleton<EnrollmentParts>();
+        services.AddSingleton<OnDeviceEnrollment>();
         services.AddHostedService<SystemdWatchdog>();
         return builder;
     }

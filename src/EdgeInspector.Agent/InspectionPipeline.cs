@@ -25,13 +25,15 @@ public sealed partial class InspectionPipeline
     private readonly AgentTelemetry _telemetry;
     private readonly PipelineHeartbeat _heartbeat;
     private readonly FrameSnapshots? _snapshots;
+    private readonly EnrollmentParts? _enrollment;
     private readonly ILogger _logger;
     private readonly string _idPrefix = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds().ToString("x", System.Globalization.CultureInfo.InvariantCulture);
 
-    public InspectionPipeline(ICamera camera, LineIo io, ModelSlot models, AgentOptions options, LineThresholds thresholds, IReadOnlyList<IVerdictSink> sinks, AgentTelemetry telemetry, ILogger logger, PipelineHeartbeat? heartbeat = null, FrameSnapshots? snapshots = null, long firstSeq = 1)
+    public InspectionPipeline(ICamera camera, LineIo io, ModelSlot models, AgentOptions options, LineThresholds thresholds, IReadOnlyList<IVerdictSink> sinks, AgentTelemetry telemetry, ILogger logger, PipelineHeartbeat? heartbeat = null, FrameSnapshots? snapshots = null, EnrollmentParts? enrollment = null, long firstSeq = 1)
     {
         _firstSeq = firstSeq;
         _snapshots = snapshots;
+        _enrollment = enrollment;
         _heartbeat = heartbeat ?? new PipelineHeartbeat();
         _camera = camera;
         _io = io;
@@ -85,7 +87,7 @@ public sealed partial class InspectionPipeline
             Stage("acquire", () => AcquireAsync(acquired.Writer, stopAcquiring, abort), acquired.Writer),
             Stage("preprocess", () => TransformAsync(acquired.Reader, preprocessed.Writer, new PreprocessStage(_models).Run, abort), preprocessed.Writer),
             Stage("infer", () => TransformAsync(preprocessed.Reader, inferred.Writer, new InferStage(_models, _thresholds).Run, abort), inferred.Writer),
-            Stage("decide", () => TransformAsync(inferred.Reader, decided.Writer, new DecideStage(_options.Thumbnail, _snapshots).Run, abort), decided.Writer),
+            Stage("decide", () => TransformAsync(inferred.Reader, decided.Writer, new DecideStage(_options.Thumbnail, _snapshots, _enrollment).Run, abort), decided.Writer),
             Stage("publish", () => PublishAsync(decided.Reader, abort), null),
         ];
         await Task.WhenAll(stages).ConfigureAwait(false);

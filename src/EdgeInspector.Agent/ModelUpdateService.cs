@@ -401,6 +401,58 @@ public sealed partial class ModelUpdateService : IDisposable
         }
 
         PublishPhase(transfer, UpdatePhase.Activating, null, m);
+        string? failure = await ActivateInstalledAsync(installed, m, cancellationToken).ConfigureAwait(false);
+        if (failure is null)
+        {
+            LogActivated(_logger, id, m.Name, m.Version, watch.Elapsed.TotalSeconds);
+        }
+
+        await FinishAsync(transfer, failure is null ? UpdatePhase.Active : UpdatePhase.Rejected, failure, m).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// cmd/enroll: activates a package built on this device (models/{name}-v{version}, unsigned)
+    /// exactly as a pushed one: load beside, golden self-test, swap, pointer, probation. Returns
+    /// null when it serves, else the reason (the package is then deleted).
+    /// </summary>
+    public async Task<string?> ActivateLocalAsync(string installed, string stateId, CancellationToken cancellationToken)
+    {
+        var m = ModelPackage.ReadManifest(Path.Combine(installed, ModelPackage.ManifestFileName));
+        Task<string?> activation;
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (!_activation.IsCompleted)
+            {
+                Directory.Delete(installed, recursive: true);
+                return "an update is activating; send cmd/enroll again when it has finished";
+            }
+
+            Publish(new UpdateState(stateId, UpdatePhase.Activating, 0, 0, "", null, m.Name, m.Version).ToJson());
+            activation = ActivateInstalledAsync(installed, m, cancellationToken);
+            _activation = activation;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+
+        string? failure = await activation.ConfigureAwait(false);
+        if (failure is not null)
+        {
+            LogRejected(_logger, stateId, failure);
+        }
+
+        Publish(new UpdateState(stateId, failure is null ? UpdatePhase.Active : UpdatePhase.Rejected, 0, 0, "", failure, m.Name, m.Version).ToJson());
+        return failure;
+    }
+
+    /// <summary>Publishes a model/state that is not a transfer's (cmd/enroll's progress).</summary>
+    public void PublishState(UpdateState state) => Publish(state.ToJson());
+
+    /// <summary>Load beside, self-test, swap, pointer, probation; null when it serves, else why not (the serving model stays).</summary>
+    private async Task<string?> ActivateInstalledAsync(string installed, ModelManifest m, CancellationToken cancellationToken)
+    {
         var before = _telemetry.State;
         _telemetry.SetState(AgentState.Updating);
         ModelRunner? runner = null;
@@ -408,7 +460,7 @@ public sealed partial class ModelUpdateService : IDisposable
         {
             try
             {
-                runner = _loader.Load(installed, _telemetry.SetModelLoad);
+                runner = await Task.Run(() => _loader.Load(installed, _telemetry.SetModelLoad), cancellationToken).ConfigureAwait(false);
             }
             finally
             {
@@ -425,8 +477,7 @@ public sealed partial class ModelUpdateService : IDisposable
             _store.Prune(installed, previous);
             RestoreState(before);
             _probation.Start(slot.Current.Identity);
-            LogActivated(_logger, id, m.Name, m.Version, watch.Elapsed.TotalSeconds);
-            await FinishAsync(transfer, UpdatePhase.Active, null, m).ConfigureAwait(false);
+            return null;
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -438,7 +489,7 @@ public sealed partial class ModelUpdateService : IDisposable
             }
 
             RestoreState(before);
-            await FinishAsync(transfer, UpdatePhase.Rejected, e.Message, m).ConfigureAwait(false);
+            return e.Message;
         }
     }
 

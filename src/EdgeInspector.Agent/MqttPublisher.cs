@@ -23,6 +23,7 @@ public sealed partial class MqttPublisher : IHostedService, IVerdictSink, IAsync
     private readonly Topics _topics;
     private readonly ModelUpdateService _updates;
     private readonly FrameSnapshots _snapshots;
+    private readonly OnDeviceEnrollment _enrollment;
 
     /// <summary>How long cmd/snapshot waits for a part; the MQTT receive loop waits with it.</summary>
     private static readonly TimeSpan SnapshotWait = TimeSpan.FromSeconds(5);
@@ -35,8 +36,9 @@ public sealed partial class MqttPublisher : IHostedService, IVerdictSink, IAsync
     private int _statusDirty;
     private long _nextSeq = 1;
 
-    public MqttPublisher(IOptions<MqttOptions> options, IOptions<AgentOptions> agent, LineThresholds thresholds, ServingModel serving, AgentTelemetry telemetry, ModelUpdateService updates, FrameSnapshots snapshots, ILoggerFactory loggers)
+    public MqttPublisher(IOptions<MqttOptions> options, IOptions<AgentOptions> agent, LineThresholds thresholds, ServingModel serving, AgentTelemetry telemetry, ModelUpdateService updates, FrameSnapshots snapshots, OnDeviceEnrollment enrollment, ILoggerFactory loggers)
     {
+        _enrollment = enrollment;
         _snapshots = snapshots;
         _updates = updates;
         _thresholds = thresholds;
@@ -250,21 +252,49 @@ public sealed partial class MqttPublisher : IHostedService, IVerdictSink, IAsync
         }
 
         string name = message.Topic[_topics.CommandPrefix.Length..];
+        if (name == "enroll")
+        {
+            // Collecting parts and building the bank take a while: reply when done, without holding up the
+            // receive loop. The payload is copied now: MQTTnet may reuse its buffer once this handler returns.
+            byte[] payload = System.Buffers.BuffersExtensions.ToArray(message.Payload);
+            _ = Task.Run(() => EnrollAsync(message, payload));
+            return;
+        }
+
         byte[] reply = name switch
         {
             "status" => ContractJson.Serialize(_telemetry.Snapshot()),
             "rollback" => JsonSerializer.SerializeToUtf8Bytes(await _updates.RollbackAsync(System.Buffers.BuffersExtensions.ToArray(message.Payload), _stopping.Token).ConfigureAwait(false)),
             "set-threshold" => JsonSerializer.SerializeToUtf8Bytes(ThresholdCommand.Apply(System.Buffers.BuffersExtensions.ToArray(message.Payload), _thresholds, _serving.Slot?.Current.Package)),
             "snapshot" => await SnapshotAsync().ConfigureAwait(false),
-            _ => JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string> { ["error"] = $"unknown command '{name}'; this agent answers: status, rollback, set-threshold, snapshot" }),
+            _ => JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string> { ["error"] = $"unknown command '{name}'; this agent answers: status, rollback, set-threshold, snapshot, enroll" }),
         };
+        await ReplyAsync(message, name, reply).ConfigureAwait(false);
+    }
+
+    private async Task ReplyAsync(MqttApplicationMessage message, string name, byte[] reply)
+    {
         if (string.IsNullOrEmpty(message.ResponseTopic))
         {
             LogCommandWithoutResponseTopic(_logger, name);
             return;
         }
 
-        await _link.PublishNowAsync(new OutgoingMessage(message.ResponseTopic, reply, ContentType: "application/json", CorrelationData: message.CorrelationData), _stopping.Token).ConfigureAwait(false);
+        await _link!.PublishNowAsync(new OutgoingMessage(message.ResponseTopic, reply, ContentType: "application/json", CorrelationData: message.CorrelationData), _stopping.Token).ConfigureAwait(false);
+    }
+
+    private async Task EnrollAsync(MqttApplicationMessage message, byte[] payload)
+    {
+        try
+        {
+            var reply = await _enrollment.RunAsync(payload, _stopping.Token).ConfigureAwait(false);
+            await ReplyAsync(message, "enroll", JsonSerializer.SerializeToUtf8Bytes(reply)).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is OperationCanceledException or MQTTnet.Exceptions.MqttCommunicationException or InvalidOperationException)
+        {
+            // Stopping, or the broker went away: the retained model/state still tells how it ended.
+            LogEnrollReplyLost(_logger, e.Message);
+        }
     }
 
     /// <summary>Publishes the next part's full-resolution image on {device}/snapshot and says where.</summary>
@@ -323,6 +353,9 @@ public sealed partial class MqttPublisher : IHostedService, IVerdictSink, IAsync
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Disconnect from broker failed: {Reason}")]
     private static partial void LogDisconnectFailed(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "cmd/enroll reply not sent: {Reason}")]
+    private static partial void LogEnrollReplyLost(ILogger logger, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Command {Command} has no MQTT 5 response topic; ignored")]
     private static partial void LogCommandWithoutResponseTopic(ILogger logger, string command);

@@ -25,6 +25,7 @@ public sealed partial class PipelineService(
     AgentTelemetry telemetry,
     PipelineHeartbeat heartbeat,
     FrameSnapshots snapshots,
+    EnrollmentParts enrollment,
     ServingModel serving,
     ModelUpdateService updates,
     MqttPublisher publisher,
@@ -49,7 +50,7 @@ public sealed partial class PipelineService(
             telemetry.SetLight(io.Light.Mode, () => io.Light.Strobes);
             var models = _models;
             telemetry.SetThreshold(() => thresholds.Status(models.Current.Package));
-            var pipeline = new InspectionPipeline(camera, io, _models, agent.Value, thresholds, [.. sinks], telemetry, logger, heartbeat, snapshots, publisher.NextSeq);
+            var pipeline = new InspectionPipeline(camera, io, _models, agent.Value, thresholds, [.. sinks], telemetry, logger, heartbeat, snapshots, enrollment, publisher.NextSeq);
             await pipeline.OpenCameraAsync(stoppingToken).ConfigureAwait(false);
             telemetry.SetState(AgentState.Running);
             LogRunning(logger, telemetry.DeviceId);

@@ -47,7 +47,7 @@ internal sealed class InferStage(ModelSlot models, LineThresholds thresholds)
 }
 
 /// <summary>Defect regions from the anomaly map, and the heat-map thumbnail.</summary>
-internal sealed class DecideStage(ThumbnailOptions thumbnail, FrameSnapshots? snapshots)
+internal sealed class DecideStage(ThumbnailOptions thumbnail, FrameSnapshots? snapshots, EnrollmentParts? enrollment)
 {
     private readonly DefectRegionFinder _regions = new();
     private readonly HeatmapThumbnail _thumbnail = new(thumbnail.Width, thumbnail.MaxBytes, thumbnail.Quality);
@@ -59,6 +59,7 @@ internal sealed class DecideStage(ThumbnailOptions thumbnail, FrameSnapshots? sn
         inspection.Regions = _regions.Find(inspection.Map!, inspection.InputWidth, inspection.InputHeight, inspection.Decision!, frame.Width, frame.Height);
         inspection.Thumbnail = _thumbnail.Render(frame, inspection.Map, inspection.InputWidth, inspection.InputHeight, inspection.Regions);
         snapshots?.Offer(frame, inspection.Id);
+        enrollment?.Offer(inspection);
         inspection.PostMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
     }
 }

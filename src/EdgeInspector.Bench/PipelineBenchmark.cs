@@ -95,8 +95,10 @@ internal static class PipelineBenchmark
         mqtt.Outbox.Path = Path.Combine(state.Path, "outbox.db");
         var updateOptions = new UpdateOptions();
         var thresholds = new LineThresholds(new ModelOptions());
-        using var updates = new ModelUpdateService(Options.Create(updateOptions), new ServingModel(), new ModelLoader(new InferenceOptions(), NullLogger<ModelLoader>.Instance), telemetry, new ProbationWatch(updateOptions), NullLogger<ModelUpdateService>.Instance);
-        await using var publisher = new MqttPublisher(Options.Create(mqtt), Options.Create(agent), thresholds, new ServingModel(), telemetry, updates, new FrameSnapshots(), NullLoggerFactory.Instance);
+        var serving = new ServingModel();
+        using var updates = new ModelUpdateService(Options.Create(updateOptions), serving, new ModelLoader(new InferenceOptions(), NullLogger<ModelLoader>.Instance), telemetry, new ProbationWatch(updateOptions), NullLogger<ModelUpdateService>.Instance);
+        var enrollment = new OnDeviceEnrollment(Options.Create(updateOptions), Options.Create(agent), serving, new EnrollmentParts(), updates, NullLogger<OnDeviceEnrollment>.Instance);
+        await using var publisher = new MqttPublisher(Options.Create(mqtt), Options.Create(agent), thresholds, serving, telemetry, updates, new FrameSnapshots(), enrollment, NullLoggerFactory.Instance);
         await publisher.StartAsync(CancellationToken.None);
         await using var camera = new ReplayCamera(new ReplayOptions { Path = images, Fps = 0, Loop = true }, new FramePool());
         await camera.OpenAsync(CancellationToken.None);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using EdgeInspector.Core;
+using EdgeInspector.Enrollment;
 
 namespace EdgeInspector.Cli;
 
@@ -107,7 +108,7 @@ public static class Commands
             stderr.WriteLine($"error: {e.Message}");
             return 2;
         }
-        catch (Updates.UpdateException e)
+        catch (Exception e) when (e is Updates.UpdateException or ModelPackageException)
         {
             stderr.WriteLine($"error: {e.Message}");
             return 2;
@@ -211,17 +212,17 @@ public static class Commands
             {
                 ["package"] = r.Package,
                 ["version"] = r.Version,
-                ["good_images"] = r.GoodImages,
+                ["good_images"] = r.GoodParts,
                 ["memory_bank"] = new JsonArray(r.BankRows, r.BankWidth),
-                ["image_threshold"] = r.ImageThreshold,
-                ["pixel_threshold"] = r.PixelThreshold,
-                ["score_scale"] = r.ScoreScale,
+                ["image_threshold"] = r.Decision.ImageThreshold,
+                ["pixel_threshold"] = r.Decision.PixelThreshold,
+                ["score_scale"] = r.Decision.ScoreScale,
                 ["seconds"] = Math.Round(r.Seconds, 2),
             }.ToJsonString());
         }
         else
         {
-            stdout.WriteLine(Invariant($"wrote {r.Package}: version {r.Version}, memory bank {r.BankRows}x{r.BankWidth} from {r.GoodImages} good images, image threshold {r.ImageThreshold:G6}, pixel threshold {r.PixelThreshold:G6} ({r.Seconds:F1} s)"));
+            stdout.WriteLine(Invariant($"wrote {r.Package}: version {r.Version}, memory bank {r.BankRows}x{r.BankWidth} from {r.GoodParts} good images, image threshold {r.Decision.ImageThreshold:G6}, pixel threshold {r.Decision.PixelThreshold:G6} ({r.Seconds:F1} s)"));
         }
 
         return 0;

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using EdgeInspector.Core;
 using EdgeInspector.Imaging;
 using EdgeInspector.Inference;
@@ -14,8 +13,7 @@ namespace EdgeInspector.Cli;
 /// </summary>
 public sealed class ServingPath : IDisposable
 {
-    private readonly FramePool _pool = new(maxRetained: 2);
-    private readonly ModelInputWriter _writer = new();
+    private readonly ImageFileInput _files = new();
     private readonly byte[] _input;
 
     public ServingPath(string packageDirectory, InferenceOptions? options = null)
@@ -65,18 +63,7 @@ public sealed class ServingPath : IDisposable
     public byte[] Prepare(string imagePath, byte[]? destination = null)
     {
         destination ??= new byte[Runner.InputLength];
-        using var bgr = Decode(imagePath);
-        int width = bgr.Width;
-        int height = bgr.Height;
-        using var frame = _pool.Rent(width, height, PixelFormat.Bgr8, 0, 0, 0);
-        int rowBytes = width * 3;
-        for (int y = 0; y < height; y++)
-        {
-            Marshal.Copy(bgr.Ptr(y), frame.Buffer, y * frame.Stride, rowBytes);
-        }
-
-        _writer.Write(frame, Runner.Width, Runner.Height, Runner.Package.Manifest.Input.Resize, destination);
-        return destination;
+        return _files.TryWrite(imagePath, Runner.Package.Manifest.Input, destination) ? destination : throw Unreadable(imagePath);
     }
 
     /// <summary>Raw score of an image; <see cref="ModelRunner.Map"/> holds its anomaly map until the next call.</summary>
@@ -91,15 +78,17 @@ public sealed class ServingPath : IDisposable
         if (image.Empty())
         {
             image.Dispose();
-            throw new CliException($"'{imagePath}' cannot be read as an image (corrupt or not an image): replace or remove it");
+            throw Unreadable(imagePath);
         }
 
         return image;
     }
 
+    public static CliException Unreadable(string imagePath) => new($"'{imagePath}' cannot be read as an image (corrupt or not an image): replace or remove it");
+
     public void Dispose()
     {
         Runner.Dispose();
-        _writer.Dispose();
+        _files.Dispose();
     }
 }

@@ -33,7 +33,16 @@ public sealed record ModelManifest
     /// model.int8.onnx is the INT8 model.
     /// </summary>
     public Dictionary<string, string>? Models { get; set; }
+
+    /// <summary>Optional: where a package was made when not on the workstation; <c>device-enroll</c> = by cmd/enroll on the device, unsigned.</summary>
+    public string? Origin { get; set; }
+
+    /// <summary>Optional: the package an enrolled one was made from.</summary>
+    public ModelLineage? DerivedFrom { get; set; }
 }
+
+/// <summary>The source of an enrolled package: its name, version and the SHA-256 of its model.onnx.</summary>
+public sealed record ModelLineage(string Name, int Version, string Sha256);
 
 /// <summary>Which of a package's models serves: the FP32 model.onnx or the INT8 QDQ model.int8.onnx.</summary>
 public enum ModelPrecision

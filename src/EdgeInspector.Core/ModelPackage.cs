@@ -24,7 +24,7 @@ public sealed class ModelPackage
 
     public string ModelPath => Path.Combine(Directory, ModelFileName);
 
-    public ModelIdentity Identity => new(Manifest.Name, Manifest.Version, Manifest.Files[ModelFileName].Sha256);
+    public ModelIdentity Identity => new(Manifest.Name, Manifest.Version, Manifest.Files[ModelFileName].Sha256, Origin: Manifest.Origin);
 
     /// <summary>
     /// The INT8 QDQ model's file name inside the package: manifest <c>models.int8</c>, else

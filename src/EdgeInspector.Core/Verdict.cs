@@ -49,8 +49,11 @@ public enum VerdictKind
 /// <summary>A connected defect area, in original image pixels.</summary>
 public sealed record DefectRegion(int X, int Y, int W, int H, int AreaPx, double Score);
 
-/// <summary>The model that scored a part: package name and version, the served ONNX file's SHA-256 and its precision.</summary>
-public sealed record ModelIdentity(string Name, int Version, string Sha256, string Precision = "fp32");
+/// <summary>
+/// The model that scored a part: package name and version, the served ONNX file's SHA-256 and its
+/// precision; <c>origin</c> only for a package not made on the workstation (e.g. <c>device-enroll</c>: unsigned).
+/// </summary>
+public sealed record ModelIdentity(string Name, int Version, string Sha256, string Precision = "fp32", [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Origin = null);
 
 public sealed record ImageSize(int Width, int Height);
 

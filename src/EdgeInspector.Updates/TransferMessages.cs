@@ -15,6 +15,9 @@ public static class UpdatePhase
     public const string Rejected = "rejected";
     public const string RolledBack = "rolled_back";
 
+    /// <summary>cmd/enroll collects parts and builds the memory bank (then activating like an update).</summary>
+    public const string Enrolling = "enrolling";
+
     public static bool IsFinal(string phase) => phase is Active or Rejected or RolledBack;
 }
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using EdgeInspector.Cli;
 using EdgeInspector.Testing;
 using MQTTnet;
+using static EdgeInspector.Agent.Tests.AgentMessages;
 
 namespace EdgeInspector.Agent.Tests;
 
@@ -16,9 +17,6 @@ public sealed class BrokerSecurityEndToEndTests : IDisposable
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
     private readonly TestCertificates _certificates = new();
     private readonly SignedPackages _packages = new();
-
-    private static int? StatusVersion(ReceivedMessage status) =>
-        status.Json.TryGetProperty("model", out var m) && m.ValueKind == JsonValueKind.Object ? m.GetProperty("version").GetInt32() : null;
 
     private async Task<(int Code, string Output)> PushAsync(MosquittoBroker broker, string package, ClientCertificate identity, int timeoutSeconds)
     {
@@ -92,7 +90,7 @@ public sealed class BrokerSecurityEndToEndTests : IDisposable
         (code, output) = await PushAsync(broker, v2, workstation, timeoutSeconds: 60);
         Assert.True(code == 0, output + agent.Output);
         Assert.Matches(@"cell1\s+texture-baseline\s+2\s+active", output);
-        await watch.WaitForAsync(p => p.On("cell1/status").Any(s => StatusVersion(s) == 2) && p.On("cell1/verdict").Any(v => v.Json.GetProperty("model").GetProperty("version").GetInt32() == 2), Patience, "cell1 serving v2");
+        await watch.WaitForAsync(p => p.On("cell1/status").Any(s => StatusVersion(s) == 2) && p.On("cell1/verdict").Any(v => VerdictVersion(v) == 2), Patience, "cell1 serving v2");
         Assert.DoesNotContain("Broker rejected a message", agent.Output, StringComparison.Ordinal);
         Assert.False(agent.HasExited, agent.Output);
     }

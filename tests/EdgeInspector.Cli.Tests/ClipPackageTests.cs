@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using EdgeInspector.Core;
+using EdgeInspector.Enrollment;
 using EdgeInspector.Imaging;
 using EdgeInspector.Inference;
 using EdgeInspector.Testing;
@@ -29,14 +30,14 @@ public sealed class ClipPackageTests : IClassFixture<ClipPackageTests.Packages>
     public sealed class Packages : IDisposable
     {
         private readonly TempDirectory _temp = new();
-        private readonly Lazy<EnrollResult> _enrolled;
+        private readonly Lazy<EnrollmentResult> _enrolled;
 
         public Packages()
         {
             Exported = _temp.Combine("exported");
             Enrolled = _temp.Combine("enrolled");
             Good = _temp.Combine("good");
-            _enrolled = new Lazy<EnrollResult>(Build);
+            _enrolled = new Lazy<EnrollmentResult>(Build);
         }
 
         public string Root => _temp.Path;
@@ -49,9 +50,9 @@ public sealed class ClipPackageTests : IClassFixture<ClipPackageTests.Packages>
 
         public string Good { get; }
 
-        public EnrollResult Result => _enrolled.Value;
+        public EnrollmentResult Result => _enrolled.Value;
 
-        private EnrollResult Build()
+        private EnrollmentResult Build()
         {
             PythonTrainer.Run("make-tiny-clip", "--out", Clip, "--seed", "0");
             PythonTrainer.Run("export", "--clip", Clip, "--out", Exported, "--enrollable", "--name", "tiny-clip");
@@ -127,8 +128,8 @@ public sealed class ClipPackageTests : IClassFixture<ClipPackageTests.Packages>
         Assert.Equal(source.Manifest.Files["features.onnx"], enrolled.Manifest.Files["features.onnx"]);
         Assert.NotEqual(source.Manifest.Files["model.onnx"].Sha256, enrolled.Manifest.Files["model.onnx"].Sha256);
 
-        var oldBank = OnnxInitializers.Read(File.ReadAllBytes(source.ModelPath), Enrollment.BankName);
-        var bank = OnnxInitializers.Read(File.ReadAllBytes(enrolled.ModelPath), Enrollment.BankName);
+        var oldBank = OnnxInitializers.Read(File.ReadAllBytes(source.ModelPath), MemoryBankEnrollment.BankName);
+        var bank = OnnxInitializers.Read(File.ReadAllBytes(enrolled.ModelPath), MemoryBankEnrollment.BankName);
         Assert.Equal([1L, 64], oldBank.Dims); // the exporter's placeholder
         Assert.Equal([6L * 16, 64], bank.Dims); // few-shot: every patch of 6 images (4x4 patches each)
         Assert.Equal(r.BankRows, (int)bank.Dims[0]);
@@ -142,7 +143,7 @@ public sealed class ClipPackageTests : IClassFixture<ClipPackageTests.Packages>
         Assert.InRange(d.ImageThreshold, 0, 1);
         Assert.InRange(d.PixelThreshold, 0, 1);
         Assert.True(d.ScoreScale > 0);
-        Assert.Equal(r.ImageThreshold, d.ImageThreshold, 12);
+        Assert.Equal(r.Decision.ImageThreshold, d.ImageThreshold, 12);
         Assert.DoesNotContain("placeholder", enrolled.Manifest.Description, StringComparison.Ordinal);
     }
 

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using EdgeInspector.Core;
+using EdgeInspector.Enrollment;
 using EdgeInspector.Inference;
 using EdgeInspector.Testing;
 
@@ -93,8 +94,8 @@ public sealed class Int8PackageTests : IClassFixture<Int8PackageTests.Packages>
 
         var package = ModelPackage.Load(enrolled); // every hash verified
         Assert.Equal(new Dictionary<string, string> { ["fp32"] = "model.onnx", ["int8"] = "model.int8.onnx" }, package.Manifest.Models);
-        var fp32Bank = OnnxInitializers.Read(File.ReadAllBytes(package.ModelPath), Enrollment.BankName);
-        var int8Bank = OnnxInitializers.Read(File.ReadAllBytes(Path.Combine(enrolled, ModelPackage.Int8ModelFileName)), Enrollment.BankName);
+        var fp32Bank = OnnxInitializers.Read(File.ReadAllBytes(package.ModelPath), MemoryBankEnrollment.BankName);
+        var int8Bank = OnnxInitializers.Read(File.ReadAllBytes(Path.Combine(enrolled, ModelPackage.Int8ModelFileName)), MemoryBankEnrollment.BankName);
         Assert.Equal([256L, 64], fp32Bank.Dims);
         Assert.Equal(fp32Bank.Dims, int8Bank.Dims);
         Assert.Equal(fp32Bank.Data, int8Bank.Data);

@@ -1,3 +1,5 @@
+using EdgeInspector.Enrollment;
+
 namespace EdgeInspector.Cli.Tests;
 
 public sealed class MemoryBankTests
@@ -36,7 +38,7 @@ public sealed class MemoryBankTests
     public void Good_only_calibration_matches_the_trainer()
     {
         float[] scores = [0.30f, 0.32f, 0.31f, 0.29f];
-        var d = Enrollment.Calibrate(scores, 0.2f);
+        var d = MemoryBankEnrollment.Calibrate(scores, 0.2f);
         Assert.True(d.ImageThreshold > scores.Max());
         Assert.Equal(0.2, d.PixelThreshold, 5);
         // The median good part reads 0.1 after the agent's logistic normalisation.

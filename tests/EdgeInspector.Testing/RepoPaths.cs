@@ -7,6 +7,8 @@ public static class RepoPaths
 
     public static string TextureBaselinePackage => Path.Combine(Root, "engines", "texture-baseline");
 
+    public static string DemoClipPackage => Path.Combine(Root, "engines", "demo-clip");
+
     private static string FindRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

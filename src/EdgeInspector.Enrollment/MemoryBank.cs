@@ -1,6 +1,6 @@
 using System.Numerics.Tensors;
 
-namespace EdgeInspector.Cli;
+namespace EdgeInspector.Enrollment;
 
 /// <summary>
 /// Few-shot normal memory, as the trainer builds it (memory_bank.py): every patch of the good

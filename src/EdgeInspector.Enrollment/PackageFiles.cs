@@ -3,7 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using EdgeInspector.Core;
 
-namespace EdgeInspector.Cli;
+namespace EdgeInspector.Enrollment;
 
 /// <summary>Edits of a package's manifest.json that keep every field the tool does not know about.</summary>
 public static class PackageFiles
@@ -15,11 +15,11 @@ public static class PackageFiles
         string path = Path.Combine(packageDirectory, ModelPackage.ManifestFileName);
         try
         {
-            return JsonNode.Parse(File.ReadAllText(path))?.AsObject() ?? throw new CliException($"'{path}' is empty");
+            return JsonNode.Parse(File.ReadAllText(path))?.AsObject() ?? throw new ModelPackageException($"'{path}' is empty");
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException or IOException)
         {
-            throw new CliException($"'{path}' cannot be read as a manifest: {e.Message}", e);
+            throw new ModelPackageException($"'{path}' cannot be read as a manifest: {e.Message}", e);
         }
     }
 

@@ -1,0 +1,67 @@
+using EdgeInspector.Core;
+
+namespace EdgeInspector.Agent;
+
+/// <summary>
+/// The model inputs of the next parts through the pipeline, for cmd/enroll: the decide stage
+/// offers every inspected part, and while no enrollment collects, that costs one volatile read.
+/// </summary>
+public sealed class EnrollmentParts
+{
+    private Collection? _collecting;
+
+    /// <summary>
+    /// The model inputs (exactly H×W×3 bytes) of the next <paramref name="count"/> parts scored by
+    /// <paramref name="model"/>; parts that could not be inspected are skipped. <paramref name="progress"/>
+    /// hears the count after each part, on the pipeline's thread. Fails when another model takes over meanwhile.
+    /// </summary>
+    public async Task<IReadOnlyList<byte[]>> CollectAsync(int count, ModelIdentity model, Action<int> progress, CancellationToken cancellationToken)
+    {
+        var collection = new Collection(count, model, progress);
+        if (Interlocked.CompareExchange(ref _collecting, collection, null) is not null)
+        {
+            throw new InvalidOperationException("another enrollment is collecting parts; wait for its reply");
+        }
+
+        try
+        {
+            return await collection.Done.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            Interlocked.CompareExchange(ref _collecting, null, collection);
+        }
+    }
+
+    /// <summary>Called by the decide stage for every inspected part.</summary>
+    internal void Offer(Inspection inspection) => Volatile.Read(ref _collecting)?.Add(inspection);
+
+    /// <summary>One enrollment's parts; <see cref="Add"/> runs on the decide stage only.</summary>
+    private sealed class Collection(int count, ModelIdentity model, Action<int> progress)
+    {
+        private readonly List<byte[]> _inputs = new(count);
+
+        public TaskCompletionSource<IReadOnlyList<byte[]>> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public void Add(Inspection inspection)
+        {
+            if (Done.Task.IsCompleted)
+            {
+                return;
+            }
+
+            if (inspection.Model is not { } scoredBy || scoredBy.Sha256 != model.Sha256)
+            {
+                Done.TrySetException(new InvalidOperationException($"the serving model changed from {model.Name} v{model.Version} to {inspection.Model?.Name} v{inspection.Model?.Version} while parts were collected; send cmd/enroll again"));
+                return;
+            }
+
+            _inputs.Add(inspection.Input.AsSpan(0, inspection.InputWidth * inspection.InputHeight * 3).ToArray());
+            progress(_inputs.Count);
+            if (_inputs.Count == count)
+            {
+                Done.TrySetResult(_inputs);
+            }
+        }
+    }
+}

@@ -1,0 +1,225 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using EdgeInspector.Core;
+using EdgeInspector.Enrollment;
+using EdgeInspector.Updates;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace EdgeInspector.Agent;
+
+/// <summary>
+/// cmd/enroll <c>{"parts": N}</c>: a field tech puts N known-good parts on the line; the agent
+/// takes their model inputs as they pass, builds a new memory bank with the same code as
+/// <c>edge-inspector enroll</c>, writes the package as the next version into the model store
+/// (unsigned, <c>origin: device-enroll</c>, <c>derived_from</c> the serving package) and activates
+/// it through the update path: load beside, golden self-test, swap between two frames,
+/// probation, rollback. Progress goes to the retained model/state.
+/// </summary>
+public sealed partial class OnDeviceEnrollment(
+    IOptions<UpdateOptions> options,
+    IOptions<AgentOptions> agent,
+    ServingModel serving,
+    EnrollmentParts parts,
+    ModelUpdateService updates,
+    ILogger<OnDeviceEnrollment> logger)
+{
+    public const int MinParts = MemoryBankEnrollment.MinGoodParts;
+    public const int MaxParts = 200;
+    public const string Origin = "device-enroll";
+
+    /// <summary>How long the parts may take to come down the line.</summary>
+    public static readonly TimeSpan CollectTimeout = TimeSpan.FromMinutes(10);
+
+    private int _running;
+
+    /// <summary>Runs one enrollment to its end and returns the reply: the new version, or the error.</summary>
+    public async Task<JsonObject> RunAsync(byte[] payload, CancellationToken cancellationToken)
+    {
+        if (ParseParts(payload, out string? problem) is not int count)
+        {
+            return Error(problem!);
+        }
+
+        if (!options.Value.Enabled)
+        {
+            return Error("cmd/enroll installs into the model store and activates like a model update: set Updates:Enabled=true");
+        }
+
+        if (serving.Slot?.Current is not { } current)
+        {
+            return Error("the agent has not loaded its model yet");
+        }
+
+        var source = current.Package;
+        try
+        {
+            MemoryBankEnrollment.CheckEnrollable(source);
+        }
+        catch (Exception e) when (e is EnrollmentException or IOException)
+        {
+            return Error(e.Message);
+        }
+
+        if (Interlocked.Exchange(ref _running, 1) == 1)
+        {
+            return Error("an enrollment is already running; wait for its reply");
+        }
+
+        try
+        {
+            return await EnrollAsync(source, current.Identity, count, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // A bug, not a bad request: keep the stack trace; the serving model is untouched.
+            LogCrashed(logger, e);
+            return Error($"enrollment failed unexpectedly: {e.Message}");
+        }
+        finally
+        {
+            Volatile.Write(ref _running, 0);
+        }
+    }
+
+    private async Task<JsonObject> EnrollAsync(ModelPackage source, ModelIdentity servingModel, int count, CancellationToken cancellationToken)
+    {
+        var m = source.Manifest;
+        int version = m.Version + 1;
+        string stateId = "enroll-" + Guid.NewGuid().ToString("N")[..12];
+        void Progress(int collected, string? reason = null) =>
+            updates.PublishState(new UpdateState(stateId, UpdatePhase.Enrolling, count, collected, "", reason, m.Name, version));
+
+        LogCollecting(logger, count, m.Name, m.Version);
+        Progress(0);
+        int collected = 0;
+        IReadOnlyList<byte[]> inputs;
+        using (var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+        {
+            wait.CancelAfter(CollectTimeout);
+            try
+            {
+                inputs = await parts.CollectAsync(count, servingModel, n => Progress(collected = n), wait.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                return Reject(stateId, m, version, string.Create(CultureInfo.InvariantCulture, $"only {Volatile.Read(ref collected)} of {count} parts were inspected within {CollectTimeout.TotalMinutes:0} min (is the line running and the camera connected?)"));
+            }
+            catch (InvalidOperationException e)
+            {
+                return Reject(stateId, m, version, e.Message);
+            }
+        }
+
+        Progress(count, "building the memory bank");
+        var store = new ModelStore(options.Value.ResolveStateDirectory());
+        string target = store.PackageDirectory(m.Name, version);
+        EnrollmentResult result;
+        try
+        {
+            result = await Task.Run(() => Build(source, inputs, target, store, cancellationToken), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is EnrollmentException or ModelPackageException or IOException or UnauthorizedAccessException or Microsoft.ML.OnnxRuntime.OnnxRuntimeException)
+        {
+            return Reject(stateId, m, version, $"enrollment failed: {e.Message}");
+        }
+
+        LogBuilt(logger, m.Name, version, result.BankRows, count, result.Seconds);
+        if (await updates.ActivateLocalAsync(result.Package, stateId, cancellationToken).ConfigureAwait(false) is { } failure)
+        {
+            return Error(failure);
+        }
+
+        return new JsonObject
+        {
+            ["ok"] = true,
+            ["model"] = m.Name,
+            ["version"] = version,
+            ["package"] = result.Package,
+            ["origin"] = Origin,
+            ["signed"] = false,
+            ["derived_from"] = new JsonObject { ["version"] = m.Version, ["sha256"] = source.Identity.Sha256 },
+            ["parts"] = count,
+            ["memory_bank"] = new JsonArray(result.BankRows, result.BankWidth),
+            ["image_threshold"] = result.Decision.ImageThreshold,
+            ["golden_images"] = result.GoldenImages,
+        };
+    }
+
+    private EnrollmentResult Build(ModelPackage source, IReadOnlyList<byte[]> inputs, string target, ModelStore store, CancellationToken cancellationToken)
+    {
+        if (store.ReadPointer() is { } pointer && Path.GetFullPath(pointer.Current) == target)
+        {
+            throw new EnrollmentException($"'{target}' is the serving package's folder; it cannot be replaced");
+        }
+
+        // A package of this version left over from an earlier enrollment (rolled back since) is replaced.
+        if (Directory.Exists(target))
+        {
+            Directory.Delete(target, recursive: true);
+        }
+
+        var settings = new EnrollmentSettings
+        {
+            Note = $"enrolled on device {agent.Value.DeviceId} by cmd/enroll from {inputs.Count} parts (unsigned)",
+            Origin = Origin,
+            // Enrollment runs beside the line: one ONNX Runtime thread leaves the other cores to inspection.
+            IntraOpThreads = 1,
+        };
+        return MemoryBankEnrollment.Write(source, inputs, target, settings, cancellationToken);
+    }
+
+    /// <summary>The <c>parts</c> of <c>{"parts": N}</c>, or null with the problem.</summary>
+    private static int? ParseParts(byte[] payload, out string? problem)
+    {
+        const string Example = "send {\"parts\": 20}";
+        JsonObject request;
+        try
+        {
+            request = JsonNode.Parse(payload)?.AsObject() ?? throw new JsonException("empty");
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+            problem = $"payload is not a JSON object ({e.Message}); {Example}";
+            return null;
+        }
+
+        if (request.Select(p => p.Key).FirstOrDefault(k => k != "parts") is { } unknown)
+        {
+            problem = $"unknown field '{unknown}'; enroll takes only parts: {Example}";
+            return null;
+        }
+
+        var value = request["parts"];
+        if (value is JsonValue v && v.TryGetValue(out int parts) && parts is >= MinParts and <= MaxParts)
+        {
+            problem = null;
+            return parts;
+        }
+
+        problem = string.Create(CultureInfo.InvariantCulture, $"'parts' must be an integer in {MinParts}..{MaxParts} (the number of known-good parts to enroll), got {value?.ToJsonString() ?? "nothing"}; {Example}");
+        return null;
+    }
+
+    private JsonObject Reject(string stateId, ModelManifest m, int version, string reason)
+    {
+        LogEnrollFailed(logger, reason);
+        updates.PublishState(new UpdateState(stateId, UpdatePhase.Rejected, 0, 0, "", reason, m.Name, version));
+        return Error(reason);
+    }
+
+    private static JsonObject Error(string message) => new() { ["error"] = message };
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Enrollment: collecting the next {Parts} parts for {Name} v{Version}")]
+    private static partial void LogCollecting(ILogger logger, int parts, string name, int version);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Enrollment: {Name} v{Version} built, memory bank {Rows} rows from {Parts} parts in {Seconds:F1} s")]
+    private static partial void LogBuilt(ILogger logger, string name, int version, int rows, int parts, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Enrollment crashed")]
+    private static partial void LogCrashed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Enrollment failed: {Reason}")]
+    private static partial void LogEnrollFailed(ILogger logger, string reason);
+}
