@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using System.Security.Cryptography;
 using EdgeInspector.Updates;
 
 namespace EdgeInspector.Cli;
@@ -18,16 +17,11 @@ public sealed class FleetRollback(Func<string, int?, CancellationToken, Task<Rol
     {
         try
         {
-            using var key = PackageSigning.LoadKey(privateKeyPath);
-            key.ExportParameters(includePrivateParameters: true);
+            PackageSigning.LoadPrivateKey(privateKeyPath).Dispose();
         }
         catch (UpdateException e)
         {
             throw new CliException($"push: --rollback-key: {e.Message}", e);
-        }
-        catch (CryptographicException e)
-        {
-            throw new CliException($"push: --rollback-key '{privateKeyPath}' holds no private key ({e.Message}): pass the private.pem of 'edge-inspector keygen' whose public.pem the devices trust", e);
         }
     }
 

@@ -152,7 +152,7 @@ public sealed class FleetPushTests
             (["--fleet", fleet, "--rollback-key", dir.Combine("keys", "private.pem")], "push: --rollback-key is only used with --rollback-on-abort"),
             (["--fleet", fleet, "--rollback-on-abort", "--rollback-key", dir.Combine("nope.pem")], "push: --rollback-key: key file '" + dir.Combine("nope.pem") + "' does not exist"),
             (["--fleet", fleet, "--rollback-on-abort", "--rollback-key", fleet], "push: --rollback-key: '" + fleet + "' is not a PEM EC key"),
-            (["--fleet", fleet, "--rollback-on-abort", "--rollback-key", dir.Combine("keys", "public.pem")], "holds no private key"),
+            (["--fleet", fleet, "--rollback-on-abort", "--rollback-key", dir.Combine("keys", "public.pem")], "push: --rollback-key: '" + dir.Combine("keys", "public.pem") + "' holds no private key"),
         ];
         foreach (var (args, message) in cases)
         {
