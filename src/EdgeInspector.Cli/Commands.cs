@@ -46,10 +46,13 @@ public static class Commands
               --ca trusts a private CA (mqtts://); --cert/--key present a client certificate
               (mutual TLS: the workstation identity of docs/broker-security.md).
           edge-inspector push --package PKG --broker URI --fleet FLEET.json [--group NAME]
-                              [--parallel 4] [--max-failures 0] [options above]
+                              [--parallel 4] [--max-failures 0] [--rollback-on-abort --rollback-key private.pem]
+                              [options above]
               staged rollout: the group's canaries one at a time (a failed canary aborts), then
               the rest N at a time, stopping once more than --max-failures failed; a progress line
               per device and a result table; exit 0 only when every device reports active.
+              --rollback-on-abort: when the rollout aborts, send every device it switched a
+              cmd/rollback signed with --rollback-key, back to the version it served before.
           edge-inspector rollback --broker URI --device ID --key private.pem [--to VERSION] [--timeout 30]
                                   [--topic-root edgeinspector] [--ca CA.pem] [--cert CLIENT.pem --cert-key CLIENT.key]
                                   [--username U --password P]
@@ -85,7 +88,7 @@ public static class Commands
 
             if (args[0] == "push")
             {
-                return await PushAsync(new Arguments("push", rest, ["--package", "--broker", "--device", "--timeout", "--topic-root", "--chunk-bytes", "--ca", "--cert", "--key", "--username", "--password", "--fleet", "--group", "--parallel", "--max-failures"], []), stdout, cancellationToken).ConfigureAwait(false);
+                return await PushAsync(new Arguments("push", rest, ["--package", "--broker", "--device", "--timeout", "--topic-root", "--chunk-bytes", "--ca", "--cert", "--key", "--username", "--password", "--fleet", "--group", "--parallel", "--max-failures", "--rollback-key"], ["--rollback-on-abort"]), stdout, cancellationToken).ConfigureAwait(false);
             }
 
             if (args[0] == "rollback")
@@ -288,9 +291,9 @@ public static class Commands
 
         if (fleet is null)
         {
-            foreach (string option in new[] { "--group", "--parallel", "--max-failures" }.Where(o => a.Value(o) is not null))
+            foreach (string option in new[] { "--group", "--parallel", "--max-failures", "--rollback-key" }.Where(o => a.Value(o) is not null).Concat(a.Flag("--rollback-on-abort") ? ["--rollback-on-abort"] : []))
             {
-                throw new CliException($"push: {option} needs --fleet FILE");
+                throw new CliException($"push: {option} needs --fleet FILE (to undo a single device's update: edge-inspector rollback)");
             }
 
             var pusher = new ModelPusher(package, connection, topicRoot, device!, chunkBytes, timeout, stdout);
@@ -301,15 +304,36 @@ public static class Commands
 
         var plan = FleetFile.Load(fleet).Plan(a.Value("--group"));
         int version = PackageVersion(package);
+        int parallel = a.Int("--parallel", 4, 1, 256);
         var rollout = new FleetPush(
             (d, progress, token) => new ModelPusher(package, connection, topicRoot, d, chunkBytes, timeout, progress).RunAsync(token),
-            a.Int("--parallel", 4, 1, 256),
+            parallel,
             a.Int("--max-failures", 0, 0, 1_000_000),
             version,
-            stdout);
+            stdout,
+            RollbackOnAbort(a, connection, topicRoot, timeout, parallel));
         var results = await rollout.RunAsync(plan, cancellationToken).ConfigureAwait(false);
         FleetPush.WriteTable(results, stdout);
         return results.All(r => r.Succeeded) ? 0 : 1;
+    }
+
+    /// <summary>--rollback-on-abort with its --rollback-key, checked before the rollout starts; null without the flag.</summary>
+    private static FleetRollback? RollbackOnAbort(Arguments a, BrokerConnection connection, string topicRoot, TimeSpan timeout, int parallel)
+    {
+        string? key = a.Value("--rollback-key");
+        if (!a.Flag("--rollback-on-abort"))
+        {
+            return key is null ? null : throw new CliException("push: --rollback-key is only used with --rollback-on-abort; add it, or drop --rollback-key");
+        }
+
+        if (key is null)
+        {
+            throw new CliException("push: --rollback-on-abort needs --rollback-key private.pem (the signing key the devices trust; --key is the TLS client key)");
+        }
+
+        FleetRollback.CheckKey(key);
+        var rollback = new DeviceRollback(connection, topicRoot, key, timeout);
+        return new FleetRollback(rollback.RunAsync, parallel);
     }
 
     private static async Task<int> RollbackAsync(Arguments a, TextWriter stdout, CancellationToken cancellationToken)

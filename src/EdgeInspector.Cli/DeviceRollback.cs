@@ -21,7 +21,7 @@ public sealed class DeviceRollback(BrokerConnection connection, string topicRoot
     public async Task<RollbackResult> RunAsync(string device, int? toVersion, CancellationToken cancellationToken)
     {
         byte[] payload;
-        using (var key = PackageSigning.LoadKey(privateKeyPath))
+        using (var key = PackageSigning.LoadPrivateKey(privateKeyPath))
         {
             payload = SignedRollback.Create(device, toVersion, key, DateTimeOffset.UtcNow);
         }

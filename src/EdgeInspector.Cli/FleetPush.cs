@@ -131,21 +131,28 @@ public sealed class FleetFile
     }
 }
 
-/// <summary>One device's outcome in a fleet rollout.</summary>
-public sealed record FleetDeviceResult(string Device, bool Canary, string Result, int Version, string? Reason, double Seconds)
+/// <summary>
+/// One device's outcome in a fleet rollout: the push, the version it served before (from its retained
+/// status; null when it had none) and, after an aborted rollout with --rollback-on-abort, the rollback.
+/// </summary>
+public sealed record FleetDeviceResult(string Device, bool Canary, string Result, int Version, string? Reason, double Seconds, int? ServedBefore = null, RollbackResult? Rollback = null)
 {
     public const string Skipped = "skipped";
     public const string Failed = "failed";
 
     public bool Succeeded => Result == Updates.UpdatePhase.Active;
+
+    /// <summary>This rollout moved the device to <see cref="Version"/>; one that already served it only answered active.</summary>
+    public bool Switched => Succeeded && ServedBefore != Version;
 }
 
 /// <summary>
 /// A staged rollout of one package: canaries one at a time (any failure aborts the rollout), then the
 /// rest, <c>parallel</c> at a time, stopping new pushes once more than <c>maxFailures</c> have failed.
-/// Devices never attempted are reported as skipped.
+/// Devices never attempted are reported as skipped. With <paramref name="rollbackOnAbort"/>, an aborted
+/// rollout then rolls back the devices it switched.
 /// </summary>
-public sealed class FleetPush(Func<string, TextWriter, CancellationToken, Task<PushResult>> push, int parallel, int maxFailures, int version, TextWriter output)
+public sealed class FleetPush(Func<string, TextWriter, CancellationToken, Task<PushResult>> push, int parallel, int maxFailures, int version, TextWriter output, FleetRollback? rollbackOnAbort = null)
 {
     private readonly TextWriter _output = TextWriter.Synchronized(output);
 
@@ -204,12 +211,14 @@ public sealed class FleetPush(Func<string, TextWriter, CancellationToken, Task<P
             await Task.WhenAll(Enumerable.Range(0, Math.Max(1, parallel)).Select(_ => Task.Run(WorkerAsync, cancellationToken))).ConfigureAwait(false);
         }
 
-        if (abort is not null)
+        IReadOnlyList<FleetDeviceResult> outcome = [.. results.Select((r, i) => r ?? new FleetDeviceResult(plan[i].Device, plan[i].Canary, FleetDeviceResult.Skipped, version, $"not attempted: rollout aborted ({abort})", 0))];
+        if (abort is null)
         {
-            _output.WriteLine($"rollout aborted: {abort}");
+            return outcome;
         }
 
-        return [.. results.Select((r, i) => r ?? new FleetDeviceResult(plan[i].Device, plan[i].Canary, FleetDeviceResult.Skipped, version, $"not attempted: rollout aborted ({abort})", 0))];
+        _output.WriteLine($"rollout aborted: {abort}");
+        return rollbackOnAbort is null ? outcome : await rollbackOnAbort.RunAsync(outcome, _output, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<FleetDeviceResult> PushOneAsync(string device, bool canary, CancellationToken cancellationToken)
@@ -219,7 +228,7 @@ public sealed class FleetPush(Func<string, TextWriter, CancellationToken, Task<P
         try
         {
             var r = await push(device, new PrefixedWriter(_output, $"[{device}] "), cancellationToken).ConfigureAwait(false);
-            return new FleetDeviceResult(device, canary, r.Phase, r.Version, r.Reason, r.Seconds);
+            return new FleetDeviceResult(device, canary, r.Phase, r.Version, r.Reason, r.Seconds, r.ServedBefore);
         }
         catch (CliException e)
         {
@@ -239,8 +248,10 @@ public sealed class FleetPush(Func<string, TextWriter, CancellationToken, Task<P
     {
         ArgumentNullException.ThrowIfNull(results);
         ArgumentNullException.ThrowIfNull(output);
-        string[] head = ["device", "role", "result", "version", "seconds", "reason"];
-        var rows = results.Select(r => new[] { r.Device, r.Canary ? "canary" : "-", r.Result, r.Version.ToString(CultureInfo.InvariantCulture), Invariant($"{r.Seconds:F1}"), r.Reason ?? "-" }).ToList();
+        bool rollback = results.Any(r => r.Rollback is not null);
+        string[] head = ["device", "role", "result", "version", "seconds", "reason", .. rollback ? ["rollback"] : Array.Empty<string>()];
+        string[] Row(FleetDeviceResult r) => [r.Device, r.Canary ? "canary" : "-", r.Result, r.Version.ToString(CultureInfo.InvariantCulture), Invariant($"{r.Seconds:F1}"), r.Reason ?? "-", .. rollback ? [FleetRollback.Describe(r.Rollback)] : Array.Empty<string>()];
+        var rows = results.Select(Row).ToList();
         int[] widths = [.. head.Select((h, i) => rows.Select(r => r[i].Length).Append(h.Length).Max())];
         output.WriteLine(string.Join("  ", head.Select((h, i) => h.PadRight(widths[i]))).TrimEnd());
         foreach (var row in rows)
@@ -249,7 +260,8 @@ public sealed class FleetPush(Func<string, TextWriter, CancellationToken, Task<P
         }
 
         int ok = results.Count(r => r.Succeeded);
-        output.WriteLine(Invariant($"{ok}/{results.Count} devices active, {results.Count(r => r.Result == FleetDeviceResult.Skipped)} skipped, {results.Count - ok - results.Count(r => r.Result == FleetDeviceResult.Skipped)} failed"));
+        string rolledBack = rollback ? Invariant($"; {results.Count(r => r.Rollback?.Ok == true)}/{results.Count(r => r.Rollback is not null)} switched device(s) rolled back") : "";
+        output.WriteLine(Invariant($"{ok}/{results.Count} devices active, {results.Count(r => r.Result == FleetDeviceResult.Skipped)} skipped, {results.Count - ok - results.Count(r => r.Result == FleetDeviceResult.Skipped)} failed{rolledBack}"));
     }
 
     private static string Invariant(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);

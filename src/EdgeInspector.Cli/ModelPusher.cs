@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using EdgeInspector.Messaging;
 using EdgeInspector.Updates;
 using MQTTnet;
@@ -10,8 +11,8 @@ using MQTTnet.Protocol;
 
 namespace EdgeInspector.Cli;
 
-/// <summary>What push ended with.</summary>
-public sealed record PushResult(string Device, string Model, int Version, string Phase, int Chunks, int Held, int Sent, double Seconds, string? Reason);
+/// <summary>What push ended with; <paramref name="ServedBefore"/> is the model version the device's retained status named before the push (null: no status).</summary>
+public sealed record PushResult(string Device, string Model, int Version, string Phase, int Chunks, int Held, int Sent, double Seconds, string? Reason, int? ServedBefore = null);
 
 /// <summary>Where and as whom push connects: the broker, optional username/password, and for mqtts:// the CA and the client certificate (mutual TLS).</summary>
 public sealed record BrokerConnection(BrokerAddress Broker, string? Username = null, string? Password = null, MqttTlsOptions? Tls = null)
@@ -93,11 +94,23 @@ public sealed class ModelPusher(string packageDirectory, BrokerConnection connec
         var topics = new Topics(topicRoot, device);
         var states = System.Threading.Channels.Channel.CreateUnbounded<UpdateState>();
         int sent = 0;
+        int? servedBefore = null;
         PushResult Refused(string reason) => new(device, layout.Manifest.Name, layout.Manifest.Version, BrokerConnection.Refused, count, 0, sent, watch.Elapsed.TotalSeconds, reason);
 
         using var client = new MqttClientFactory().CreateMqttClient();
         client.ApplicationMessageReceivedAsync += e =>
         {
+            if (e.ApplicationMessage.Topic == topics.Status)
+            {
+                // Only the retained status predates the offer: what a rollback of this push returns to.
+                if (e.ApplicationMessage.Retain)
+                {
+                    servedBefore ??= StatusModelVersion(e.ApplicationMessage.Payload);
+                }
+
+                return Task.CompletedTask;
+            }
+
             // The retained state is from before this push (an earlier attempt may have ended 'rejected'
             // for this very transfer id): only states the device publishes in answer to this run count.
             if (e.ApplicationMessage.Retain)
@@ -113,7 +126,7 @@ public sealed class ModelPusher(string packageDirectory, BrokerConnection connec
                     states.Writer.TryWrite(state);
                 }
             }
-            catch (System.Text.Json.JsonException)
+            catch (JsonException)
             {
             }
 
@@ -127,7 +140,7 @@ public sealed class ModelPusher(string packageDirectory, BrokerConnection connec
         try
         {
             await connection.ConnectAsync(client, "edge-inspector-push", token).ConfigureAwait(false);
-            var subscribed = await client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter(topics.ModelState, MqttQualityOfServiceLevel.AtLeastOnce).Build(), token).ConfigureAwait(false);
+            var subscribed = await client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter(topics.ModelState, MqttQualityOfServiceLevel.AtLeastOnce).WithTopicFilter(topics.Status, MqttQualityOfServiceLevel.AtLeastOnce).Build(), token).ConfigureAwait(false);
             var grant = subscribed.Items.First().ResultCode;
             if (grant > MqttClientSubscribeResultCode.GrantedQoS2)
             {
@@ -227,7 +240,21 @@ public sealed class ModelPusher(string packageDirectory, BrokerConnection connec
             }
         }
 
-        return new PushResult(device, layout.Manifest.Name, layout.Manifest.Version, last.Phase, count, last.Phase == UpdatePhase.Active ? count : last.Received, sent, watch.Elapsed.TotalSeconds, last.Reason);
+        return new PushResult(device, layout.Manifest.Name, layout.Manifest.Version, last.Phase, count, last.Phase == UpdatePhase.Active ? count : last.Received, sent, watch.Elapsed.TotalSeconds, last.Reason, servedBefore);
+    }
+
+    private static int? StatusModelVersion(System.Buffers.ReadOnlySequence<byte> payload)
+    {
+        try
+        {
+            using var status = JsonDocument.Parse(payload);
+            return status.RootElement.ValueKind == JsonValueKind.Object && status.RootElement.TryGetProperty("model", out var model) && model.ValueKind == JsonValueKind.Object
+                && model.TryGetProperty("version", out var version) && version.TryGetInt32(out int v) ? v : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     private static bool NotAuthorized(MqttClientPublishResult result) =>

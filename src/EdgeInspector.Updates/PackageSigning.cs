@@ -115,15 +115,23 @@ public static class PackageSigning
             throw new UpdateException($"'{Path.GetFullPath(manifestPath)}' does not exist: --package must be a model package folder");
         }
 
-        using var key = LoadKey(privateKeyPath);
-        if (!HasPrivateKey(key))
-        {
-            throw new UpdateException($"'{privateKeyPath}' holds no private key; sign with private.pem");
-        }
-
+        using var key = LoadPrivateKey(privateKeyPath);
         var signature = Sign(File.ReadAllBytes(manifestPath), key);
         AtomicFile.Write(Path.Combine(packageDirectory, PackageSignature.FileName), signature.ToBytes());
         return signature;
+    }
+
+    /// <summary><see cref="LoadKey"/> for signing: a public key (public.pem passed by mistake) is refused, naming the file.</summary>
+    public static ECDsa LoadPrivateKey(string pemPath)
+    {
+        var key = LoadKey(pemPath);
+        if (!HasPrivateKey(key))
+        {
+            key.Dispose();
+            throw new UpdateException($"'{pemPath}' holds no private key; sign with private.pem");
+        }
+
+        return key;
     }
 
     private static bool HasPrivateKey(ECDsa key)

@@ -83,12 +83,58 @@ public sealed class FleetPushTests
     }
 
     [Fact]
+    public async Task An_aborted_rollout_rolls_back_exactly_the_devices_it_switched_to_the_version_each_served_before()
+    {
+        // c (canary) and d were switched from v2, a already served v3, b fails and aborts, e is never tried.
+        var served = new Dictionary<string, int?> { ["c"] = 2, ["a"] = 3, ["d"] = null, ["b"] = 2 };
+        Func<string, TextWriter, CancellationToken, Task<PushResult>> push = (device, _, _) =>
+            Task.FromResult(new PushResult(device, "m", 3, device == "b" ? "rejected" : "active", 1, 1, 1, 0.02, device == "b" ? "bad" : null, served[device]));
+        var asked = new ConcurrentQueue<(string, int?)>();
+        var rollback = new FleetRollback((device, to, _) =>
+        {
+            asked.Enqueue((device, to));
+            return device == "d" ? throw new CliException("cannot connect to the broker") : Task.FromResult(new RollbackResult(device, true, "m", to, null));
+        }, 4);
+        using var output = new StringWriter();
+        (string, bool)[] plan = [("c", true), ("a", false), ("d", false), ("b", false), ("e", false)];
+
+        var results = await new FleetPush(push, 1, 0, 3, output, rollback).RunAsync(plan, CancellationToken.None);
+
+        Assert.Equal([("c", 2), ("d", null)], asked.OrderBy(a => a.Item1));
+        Assert.Equal([true, null, false, null, null], results.Select(r => r.Rollback?.Ok));
+        string log = output.ToString();
+        Assert.True(log.IndexOf("rollout aborted: 1 failures > --max-failures 0", StringComparison.Ordinal) < log.IndexOf("[c] rolling back to v2", StringComparison.Ordinal), log);
+        Assert.Contains("[d] rolling back to its previous package (version before the rollout unknown)", log, StringComparison.Ordinal);
+        FleetPush.WriteTable(results, output);
+        log = output.ToString();
+        Assert.Matches(@"device\s+role\s+result\s+version\s+seconds\s+reason\s+rollback", log);
+        Assert.Matches(@"c\s+canary\s+active\s+3\s+0\.0\s+-\s+rolled back to v2", log);
+        Assert.Matches(@"a\s+-\s+active\s+3\s+0\.0\s+-\s+-", log);
+        Assert.Matches(@"d\s+-\s+active\s+3\s+0\.0\s+-\s+rollback failed: cannot connect to the broker", log);
+        Assert.Contains("3/5 devices active, 1 skipped, 1 failed; 1/2 switched device(s) rolled back", log, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_rollout_that_completes_rolls_nothing_back()
+    {
+        int rollbacks = 0;
+        var rollback = new FleetRollback((device, _, _) => Task.FromResult(new RollbackResult(device, true, "m", ++rollbacks, null)), 1);
+        using var output = new StringWriter();
+        var results = await new FleetPush(Fake(new ConcurrentQueue<string>()), 2, 0, 3, output, rollback).RunAsync(FleetFile.Parse(Fleet).Plan("line1"), CancellationToken.None);
+
+        FleetPush.WriteTable(results, output);
+        Assert.Equal(0, rollbacks);
+        Assert.DoesNotContain("rollback", output.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Push_arguments_are_checked_before_connecting()
     {
         using var dir = new TempDirectory();
         string fleet = dir.Combine("fleet.json");
         File.WriteAllText(fleet, Fleet);
         string pkg = RepoPaths.TextureBaselinePackage;
+        Updates.PackageSigning.GenerateKeyPair(dir.Combine("keys"));
         (string[] Args, string Message)[] cases =
         [
             (["--device", "d", "--fleet", fleet], "either --device ID or --fleet FILE"),
@@ -100,6 +146,13 @@ public sealed class FleetPushTests
             (["--fleet", fleet, "--group", "nope"], "no group 'nope'"),
             (["--fleet", dir.Combine("missing.json")], "cannot read the fleet file"),
             (["--fleet", fleet, "--parallel", "0"], "--parallel must be an integer in 1..256"),
+            (["--device", "d", "--rollback-on-abort"], "push: --rollback-on-abort needs --fleet FILE"),
+            (["--device", "d", "--rollback-key", dir.Combine("keys", "private.pem")], "push: --rollback-key needs --fleet FILE"),
+            (["--fleet", fleet, "--rollback-on-abort"], "push: --rollback-on-abort needs --rollback-key private.pem"),
+            (["--fleet", fleet, "--rollback-key", dir.Combine("keys", "private.pem")], "push: --rollback-key is only used with --rollback-on-abort"),
+            (["--fleet", fleet, "--rollback-on-abort", "--rollback-key", dir.Combine("nope.pem")], "push: --rollback-key: key file '" + dir.Combine("nope.pem") + "' does not exist"),
+            (["--fleet", fleet, "--rollback-on-abort", "--rollback-key", fleet], "push: --rollback-key: '" + fleet + "' is not a PEM EC key"),
+            (["--fleet", fleet, "--rollback-on-abort", "--rollback-key", dir.Combine("keys", "public.pem")], "push: --rollback-key: '" + dir.Combine("keys", "public.pem") + "' holds no private key"),
         ];
         foreach (var (args, message) in cases)
         {
