@@ -158,7 +158,7 @@ run_dotnet_tests() {
   log=$(mktemp)
   for project in tests/*.Tests/*.Tests.csproj; do
     echo "==> dotnet test $project"
-    if dotnet test "$project" -c "$CONFIG" --no-build -v q -nologo 2>&1 | tee "$log" | grep -E '^\s*(Passed|Failed)!|error|\[FAIL\]' ; then :; fi
+    if dotnet test "$project" -c "$CONFIG" --no-build -v q -nologo --logger "console;verbosity=minimal" 2>&1 | tee "$log" | grep -E '^\s*(Passed|Failed)!|error|\[FAIL\]' ; then :; fi
     line=$(grep -E '(Passed|Failed)! +- +Failed: +[0-9]+, +Passed: +[0-9]+, +Skipped: +[0-9]+' "$log" | tail -1 || true)
     if [ -z "$line" ]; then
       echo "!! $project printed no test summary" >&2
