@@ -30,6 +30,9 @@ public sealed partial class MqttPublisher : IHostedService, IVerdictSink, IAsync
     private readonly LineThresholds _thresholds;
     private readonly ServingModel _serving;
     private readonly CancellationTokenSource _stopping = new();
+
+    /// <summary>cmd/enroll requests in progress; stopping waits for them to end (they end on cancellation).</summary>
+    private Task _enrolling = Task.CompletedTask;
     private EmbeddedBroker? _broker;
     private MqttLink? _link;
     private Task _running = Task.CompletedTask;
@@ -139,6 +142,7 @@ public sealed partial class MqttPublisher : IHostedService, IVerdictSink, IAsync
         await _link.FlushAsync(TimeSpan.FromSeconds(5), cancellationToken).ConfigureAwait(false);
         await TryPublishStatusAsync(AgentState.Offline, cancellationToken).ConfigureAwait(false);
         await _stopping.CancelAsync().ConfigureAwait(false);
+        await _enrolling.ConfigureAwait(false);
         await _running.ConfigureAwait(false);
         try
         {
@@ -257,7 +261,8 @@ public sealed partial class MqttPublisher : IHostedService, IVerdictSink, IAsync
             // Collecting parts and building the bank take a while: reply when done, without holding up the
             // receive loop. The payload is copied now: MQTTnet may reuse its buffer once this handler returns.
             byte[] payload = System.Buffers.BuffersExtensions.ToArray(message.Payload);
-            _ = Task.Run(() => EnrollAsync(message, payload));
+            var enroll = Task.Run(() => EnrollAsync(message, payload), CancellationToken.None);
+            _enrolling = Task.WhenAll(_enrolling, enroll);
             return;
         }
 

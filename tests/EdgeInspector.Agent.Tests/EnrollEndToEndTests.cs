@@ -17,6 +17,9 @@ public sealed class EnrollEndToEndTests(ITestOutputHelper output) : IDisposable
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
     private readonly TempDirectory _temp = new();
 
+    /// <summary>The workstation's key: rollbacks must be signed by a key the agent trusts.</summary>
+    private readonly SignedPackages _keys = new();
+
     private string StateDirectory => _temp.Combine("state");
 
     /// <summary>Every part on this line is good, as when a tech enrolls: 20 generated parts without defects.</summary>
@@ -36,7 +39,7 @@ public sealed class EnrollEndToEndTests(ITestOutputHelper output) : IDisposable
 
     private async Task<AgentProcess> StartAgentAsync(MosquittoBroker broker, string model) => AgentProcess.Start(
         ["--demo", "--model", model, "--broker", broker.Uri, "--fps", "20", "--replay", await GoodPartsAsync(),
-        "--Updates:Enabled=true", "--Updates:StateDirectory=" + StateDirectory]);
+        "--Updates:Enabled=true", "--Updates:StateDirectory=" + StateDirectory, "--Updates:TrustedKeys:0=" + _keys.PublicKey]);
 
     private static Task<ReceivedMessage> EnrollAsync(MqttProbe probe, string payload) =>
         probe.RequestAsync("edgeinspector/demo/cmd/enroll", Encoding.UTF8.GetBytes(payload), Patience);
@@ -89,7 +92,8 @@ public sealed class EnrollEndToEndTests(ITestOutputHelper output) : IDisposable
         Assert.All(verdicts.Skip(firstV3), v => Assert.Equal(3, v.Version));
 
         // The previous package stays one rollback away.
-        var rollback = await probe.RequestAsync("edgeinspector/demo/cmd/rollback", "{}"u8.ToArray(), Patience);
+        using var key = PackageSigning.LoadKey(_keys.PrivateKey);
+        var rollback = await probe.RequestAsync("edgeinspector/demo/cmd/rollback", SignedRollback.Create("demo", null, key, DateTimeOffset.UtcNow), Patience);
         Assert.True(rollback.Json.GetProperty("ok").GetBoolean(), rollback.Text);
         Assert.Equal(2, rollback.Json.GetProperty("version").GetInt32());
         int before = probe.On("/verdict").Count();
@@ -145,5 +149,9 @@ public sealed class EnrollEndToEndTests(ITestOutputHelper output) : IDisposable
         Assert.False(baseline.HasExited, baseline.Output);
     }
 
-    public void Dispose() => _temp.Dispose();
+    public void Dispose()
+    {
+        _keys.Dispose();
+        _temp.Dispose();
+    }
 }
