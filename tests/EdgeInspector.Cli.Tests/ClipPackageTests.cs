@@ -31,6 +31,7 @@ public sealed class ClipPackageTests : IClassFixture<ClipPackageTests.Packages>
     {
         private readonly TempDirectory _temp = new();
         private readonly Lazy<EnrollmentResult> _enrolled;
+        private readonly Lazy<string> _memoryOnly;
 
         public Packages()
         {
@@ -38,6 +39,7 @@ public sealed class ClipPackageTests : IClassFixture<ClipPackageTests.Packages>
             Enrolled = _temp.Combine("enrolled");
             Good = _temp.Combine("good");
             _enrolled = new Lazy<EnrollmentResult>(Build);
+            _memoryOnly = new Lazy<string>(BuildMemoryOnly);
         }
 
         public string Root => _temp.Path;
@@ -52,6 +54,9 @@ public sealed class ClipPackageTests : IClassFixture<ClipPackageTests.Packages>
 
         public EnrollmentResult Result => _enrolled.Value;
 
+        /// <summary>The same CLIP exported with --text-weight 0 (memory bank only, as the demo package) and enrolled.</summary>
+        public string EnrolledMemoryOnly => _memoryOnly.Value;
+
         private EnrollmentResult Build()
         {
             PythonTrainer.Run("make-tiny-clip", "--out", Clip, "--seed", "0");
@@ -60,33 +65,53 @@ public sealed class ClipPackageTests : IClassFixture<ClipPackageTests.Packages>
             return Enrollment.Run(Exported, Good, Enrolled);
         }
 
+        private string BuildMemoryOnly()
+        {
+            _ = Result;
+            string exported = _temp.Combine("exported-memory-only");
+            string enrolled = _temp.Combine("enrolled-memory-only");
+            PythonTrainer.Run("export", "--clip", Clip, "--out", exported, "--enrollable", "--text-weight", "0", "--name", "tiny-clip");
+            Enrollment.Run(exported, Good, enrolled);
+            return enrolled;
+        }
+
         public void Dispose() => _temp.Dispose();
     }
 
     [TrainerFact]
-    public void Onnx_runtime_through_model_runner_matches_pytorch()
+    public void Onnx_runtime_through_model_runner_matches_pytorch() => AssertParity(_p.Result.Package, "default");
+
+    [TrainerFact]
+    public void Memory_only_package_matches_pytorch_and_keeps_its_text_weight_through_enroll()
     {
-        _ = _p.Result;
-        using var serving = new ServingPath(_p.Enrolled);
+        string package = _p.EnrolledMemoryOnly;
+        var weight = OnnxInitializers.Read(File.ReadAllBytes(Path.Combine(package, ModelPackage.ModelFileName)), "text_weight");
+        Assert.Equal([0f], weight.Data);
+        AssertParity(package, "memory-only");
+    }
+
+    private void AssertParity(string package, string tag)
+    {
+        using var serving = new ServingPath(package);
         var inputs = new List<byte[]>();
         foreach (var (defect, seed) in new[] { (SyntheticDefect.None, 21), (SyntheticDefect.Scratch, 22), (SyntheticDefect.Crack, 23) })
         {
             using var bgr = SyntheticParts.Render(320, 240, defect, seed);
-            string file = Path.Combine(_p.Root, $"parity-{seed}.png");
+            string file = Path.Combine(_p.Root, $"parity-{tag}-{seed}.png");
             Cv2.ImWrite(file, bgr);
             inputs.Add(serving.Prepare(file));
         }
 
-        string raw = Path.Combine(_p.Root, "inputs.u8");
+        string raw = Path.Combine(_p.Root, $"inputs-{tag}.u8");
         File.WriteAllBytes(raw, [.. inputs.SelectMany(i => i)]);
-        string reference = Path.Combine(_p.Root, "reference.f32");
-        PythonTrainer.Run("reference", "--clip", _p.Clip, "--package", _p.Enrolled, "--images", raw, "--size", $"{Size}", "--out", reference);
+        string reference = Path.Combine(_p.Root, $"reference-{tag}.f32");
+        PythonTrainer.Run("reference", "--clip", _p.Clip, "--package", package, "--images", raw, "--size", $"{Size}", "--out", reference);
 
         // The second reference shares no code with the trainer: a separately written float64
         // CLIP + AnomalyCLIP forward (tests/trainer/independent_reference.py).
-        string independent = Path.Combine(_p.Root, "independent.f32");
+        string independent = Path.Combine(_p.Root, $"independent-{tag}.f32");
         PythonTrainer.RunScript(Path.Combine("tests", "trainer", "independent_reference.py"),
-            "--clip", _p.Clip, "--package", _p.Enrolled, "--images", raw, "--size", $"{Size}", "--out", independent);
+            "--clip", _p.Clip, "--package", package, "--images", raw, "--size", $"{Size}", "--out", independent);
 
         var ort = new List<(float[] Map, float Score)>();
         foreach (byte[] input in inputs)
@@ -110,7 +135,7 @@ public sealed class ClipPackageTests : IClassFixture<ClipPackageTests.Packages>
                 }
             }
 
-            _output.WriteLine($"max |ORT - {name}| over {inputs.Count} maps and scores: {maxDiff:G3}");
+            _output.WriteLine($"{tag}: max |ORT - {name}| over {inputs.Count} maps and scores: {maxDiff:G3}");
             Assert.True(maxDiff <= 1e-4, $"max |ORT - {name}| = {maxDiff:G3}");
         }
     }

@@ -15,10 +15,12 @@ descriptions, not from the trainer's modules:
   original path's class token through the projection without post_layernorm; similarities at
   temperature 0.07;
 - the package graph as src/trainer/README.md describes it: uint8 RGB / 255 with CLIP's mean/std,
-  the anomalous-prompt probability averaged over the feature layers, averaged with the memory-bank
-  distance (1 - max cosine) / 2 when the package has a bank, bilinear upsampling with half-pixel
+  the anomalous-prompt probability averaged over the feature layers; when the package has a bank,
+  w times that plus (1 - w) times the memory-bank distance (1 - max cosine) / 2, w being the
+  package's `text_weight` (0.5 when it has none); bilinear upsampling with half-pixel
   centres, a Gaussian of sigma 4 truncated at 4 sigma (at most size - 1) with mirrored borders,
-  clamped to [0, 1]; score = (global anomalous probability + map maximum) / 2.
+  clamped to [0, 1]; score = w * global anomalous probability + (1 - w) * map maximum (w = 0.5
+  without a bank).
 
 Everything runs in float64, so its distance to a float32 runtime measures the runtime's error.
 """
@@ -204,8 +206,9 @@ class ReferenceClip:
         return glob, patches
 
     # --- the package graph -------------------------------------------------------------------
-    def inspect(self, images_u8, text_features, dpam, memory_bank=None):
+    def inspect(self, images_u8, text_features, dpam, memory_bank=None, text_weight=0.5):
         """(anomaly_map [N,1,S,S], score [N]) as float64 numpy."""
+        w = float(text_weight) if memory_bank is not None else 0.5
         t = torch.tensor(np.array(text_features), dtype=torch.float64)
         glob, patches = self.image_features(images_u8, dpam)
         grid = self.image_size // self.patch
@@ -213,11 +216,11 @@ class ReferenceClip:
         if memory_bank is not None:
             bank = torch.tensor(np.array(memory_bank), dtype=torch.float64)
             mean_patch = _normalize(torch.stack(patches).mean(0))
-            text_map = (text_map + (1 - (mean_patch @ bank.t()).max(-1).values) / 2) / 2
+            text_map = w * text_map + (1 - w) * (1 - (mean_patch @ bank.t()).max(-1).values) / 2
         size = self.image_size
         amap = smooth(upsample_bilinear(text_map.reshape(-1, grid, grid), size), SIGMA).clamp(0, 1)
         prob = _softmax(glob @ t.t() / TEMPERATURE)[:, 1]
-        score = (prob + amap.flatten(1).max(1).values) / 2
+        score = w * prob + (1 - w) * amap.flatten(1).max(1).values
         return amap.unsqueeze(1).numpy(), score.numpy()
 
 
@@ -285,7 +288,8 @@ def main(argv=None):
     clip = ReferenceClip(a.clip)
     if clip.image_size != a.size:
         raise SystemExit(f"{a.clip}: input size {clip.image_size}, not {a.size}")
-    amap, score = clip.inspect(images, inits["text_features"], int(found.group(1)), inits.get("memory_bank"))
+    amap, score = clip.inspect(images, inits["text_features"], int(found.group(1)), inits.get("memory_bank"),
+                               float(inits["text_weight"]) if "text_weight" in inits else 0.5)
     amap.astype("<f4").tofile(a.out)
     score.astype("<f4").tofile(a.out + ".score")
 

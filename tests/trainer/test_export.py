@@ -7,7 +7,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from edgeinspector_trainer.anomalyclip import AnomalyCLIP
+from edgeinspector_trainer.anomalyclip import TEMPERATURE, AnomalyCLIP, normalize_images
 from edgeinspector_trainer.export import (InspectionModel, PatchFeatureModel, calibrate_decision,
                                          export_features_onnx, export_onnx)
 from edgeinspector_trainer.memory_bank import patch_embeddings
@@ -275,3 +275,77 @@ def test_reference_command_writes_raw_maps_and_scores(tiny_clip_dir, tmp_path):
     raw.write_bytes(b"\0" * 5)
     assert main(["reference", "--clip", str(tiny_clip_dir), "--package", str(pkg), "--images", str(raw),
                  "--size", "32", "--out", str(out)]) == 2
+
+
+def test_text_weight_is_an_initializer_and_defaults_to_the_average(exported):
+    """Default fusion (AnomalyCLIP / WinCLIP+): map = (text + memory) / 2, score = (global prob +
+    map max) / 2, exactly as before text_weight existed; the weight is the `text_weight` initializer."""
+    model, text, bank, path = exported
+    inits = {t.name: onnx.numpy_helper.to_array(t) for t in onnx.load(str(path)).graph.initializer}
+    assert inits["text_weight"].shape == () and float(inits["text_weight"]) == 0.5
+    images = torch.from_numpy(_images(2, seed=6))
+    with torch.no_grad():
+        amap, score = model(images, text, bank)
+        glob, _ = model.net.image_features(normalize_images(images))
+        amap_w, score_w = model(images, text, bank, torch.tensor(0.5))  # the weight spelled out
+    prob = (glob @ text.t() / TEMPERATURE).softmax(-1)[:, 1]
+    assert torch.allclose(score, (prob + amap.flatten(1).amax(1)) / 2, atol=1e-6)
+    assert torch.allclose(amap, amap_w) and torch.allclose(score, score_w)
+
+
+def test_memory_only_fusion_ignores_the_text_prompts(tiny_clip, tmp_path):
+    """text_weight 0 (PatchCore): the map is the smoothed memory distance and the score its maximum;
+    text features (meaningless on a random-weight CLIP) change nothing, in PyTorch and in ONNX."""
+    torch.manual_seed(0)
+    model = InspectionModel(AnomalyCLIP(*tiny_clip), text_weight=0.0).eval()
+    with torch.no_grad():
+        text = model.net.text_features()
+    bank = F.normalize(torch.randn(24, 64), dim=-1)
+    images = torch.from_numpy(_images(3, seed=7))
+    with torch.no_grad():
+        amap, score = model(images, text, bank)
+        amap2, score2 = model(images, text.flip(0), bank)  # swapped prompts: no effect
+        half = InspectionModel(model.net, text_weight=0.5).eval()(images, text, bank)
+    assert torch.equal(amap, amap2) and torch.equal(score, score2)
+    assert torch.allclose(score, amap.flatten(1).amax(1))
+    assert not torch.allclose(amap, half[0])
+    path = tmp_path / "model.onnx"
+    export_onnx(model, path, text, bank)
+    inits = {t.name: onnx.numpy_helper.to_array(t) for t in onnx.load(str(path)).graph.initializer}
+    assert float(inits["text_weight"]) == 0.0
+    out = OnnxNumpyRunner(path).run({"image": images.numpy()})
+    assert np.abs(out["anomaly_map"] - amap.numpy()).max() <= 1e-4
+    assert np.abs(out["score"] - score.numpy()).max() <= 1e-4
+    q_path = tmp_path / "model.int8.onnx"
+    quantize_qdq(path, q_path, list(_images(4, seed=2)))
+    q_inits = {t.name: t for t in onnx.load(str(q_path)).graph.initializer}
+    assert q_inits["text_weight"].data_type == onnx.TensorProto.FLOAT  # part of the float head
+    assert "text_weight" in head_tensors(onnx.load(str(q_path)).graph)
+
+
+def test_text_weight_outside_zero_one_is_refused(tiny_clip_dir, tmp_path, capsys):
+    from edgeinspector_trainer.cli import main
+    assert main(["export", "--clip", str(tiny_clip_dir), "--out", str(tmp_path / "p"), "--enrollable",
+                 "--text-weight", "1.5"]) == 2
+    assert "text weight 1.5 is outside [0, 1]" in capsys.readouterr().err
+
+
+def test_reference_command_reads_the_text_weight(tiny_clip_dir, tmp_path):
+    """`reference` takes the fusion from the package's model.onnx, so parity checks of a
+    memory-only package compare like with like."""
+    from edgeinspector_trainer.cli import main
+    from edgeinspector_trainer.package import reference_outputs
+    import cv2
+    good = tmp_path / "good"
+    good.mkdir()
+    for i, img in enumerate(_images(3, seed=8)):
+        cv2.imwrite(str(good / f"{i}.png"), img)
+    pkg = tmp_path / "pkg"
+    assert main(["export", "--clip", str(tiny_clip_dir), "--out", str(pkg), "--good", str(good),
+                 "--text-weight", "0"]) == 0
+    assert "text weight 0" in json.loads((pkg / "manifest.json").read_text())["description"]
+    images = _images(2, seed=9)
+    amap, score = reference_outputs(str(tiny_clip_dir), str(pkg), images)
+    out = OnnxNumpyRunner(pkg / "model.onnx").run({"image": images})
+    assert np.abs(out["anomaly_map"] - amap).max() <= 1e-4 and np.abs(out["score"] - score).max() <= 1e-4
+    np.testing.assert_allclose(score, amap.reshape(2, -1).max(1), atol=1e-6)

@@ -248,9 +248,11 @@ def _inspection_images():
     return np.stack([noise, smooth, scratch])
 
 
-def test_exported_package_matches_the_independent_reference(hf_clip_dir, tmp_path, capsys):
+@pytest.mark.parametrize("text_weight", [None, "0"])
+def test_exported_package_matches_the_independent_reference(hf_clip_dir, tmp_path, capsys, text_weight):
     """The done-when of issue #3 as far as it can be met here: export through the CLI, run the
-    package's ONNX graph (numpy runtime), compare with the float64 reference within 1e-4."""
+    package's ONNX graph (numpy runtime), compare with the float64 reference within 1e-4; for the
+    default fusion (text weight 0.5) and the memory-only one the demo package uses (0)."""
     good = tmp_path / "good"
     good.mkdir()
     import cv2
@@ -258,7 +260,9 @@ def test_exported_package_matches_the_independent_reference(hf_clip_dir, tmp_pat
     for i in range(3):
         cv2.imwrite(str(good / f"{i}.png"), rng.integers(90, 160, (IMAGE, IMAGE, 3), dtype=np.uint8))
     pkg = tmp_path / "pkg"
-    assert trainer_cli(["export", "--clip", str(hf_clip_dir), "--out", str(pkg), "--good", str(good)]) == 0
+    weight_args = ["--text-weight", text_weight] if text_weight else []
+    assert trainer_cli(["export", "--clip", str(hf_clip_dir), "--out", str(pkg), "--good", str(good)]
+                       + weight_args) == 0
     capsys.readouterr()
     manifest = json.loads((pkg / "manifest.json").read_text())
     dpam = int(manifest["description"].split("DPAM ")[1].split(",")[0].split(")")[0])
@@ -275,7 +279,8 @@ def test_exported_package_matches_the_independent_reference(hf_clip_dir, tmp_pat
 
     images = _inspection_images()
     got = OnnxNumpyRunner(pkg / "model.onnx").run({"image": images})
-    want_map, want_score = ref.inspect(images, text, dpam, inits["memory_bank"])
+    assert float(inits["text_weight"]) == float(text_weight or 0.5)
+    want_map, want_score = ref.inspect(images, text, dpam, inits["memory_bank"], float(inits["text_weight"]))
     map_diff = np.abs(got["anomaly_map"] - want_map).max()
     score_diff = np.abs(got["score"] - want_score).max()
     with capsys.disabled():

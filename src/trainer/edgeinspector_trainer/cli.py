@@ -23,7 +23,7 @@ def _export(a):
     export_package(a.clip, a.out, prompts=a.prompts, image_size=a.image_size, dpam=a.dpam, good=a.good,
                    val=a.val, int8=a.int8, calibration=a.calibration, int8_calibration=a.int8_calibration,
                    name=a.name, version=a.version, seed=a.seed, enrollable=a.enrollable,
-                   log=lambda m: print(m, flush=True))
+                   text_weight=a.text_weight, log=lambda m: print(m, flush=True))
 
 
 def _reference(a):
@@ -103,6 +103,9 @@ def build_parser():
     s.add_argument("--seed", type=int, default=0)
     s.add_argument("--enrollable", action="store_true",
                    help="without --good: a placeholder memory bank for edge-inspector enroll to replace")
+    s.add_argument("--text-weight", type=float, default=0.5,
+                   help="with a memory bank: the text map's share of map and score (0.5 averages them, as "
+                        "AnomalyCLIP/WinCLIP+ do; 0 = memory bank only, PatchCore, for prompts without meaning)")
     s.set_defaults(fn=_export)
 
     s = sub.add_parser("reference", help="PyTorch anomaly maps/scores for a package (ONNX parity checks)")

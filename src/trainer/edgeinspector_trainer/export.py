@@ -29,6 +29,7 @@ from .memory_bank import memory_distance, patch_embeddings
 
 OPSET = 17
 SMOOTHING_SIGMA = 4.0
+DEFAULT_TEXT_WEIGHT = 0.5  # AnomalyCLIP / WinCLIP+ few-shot: text and memory maps averaged
 
 
 def gaussian_kernel(sigma, radius):
@@ -41,11 +42,21 @@ class InspectionModel(nn.Module):
     """AnomalyCLIP inference: text map (mean over layers) fused with the memory map when a bank
     is given, upsampled, Gaussian-smoothed (sigma 4, as the reference's evaluation does).
 
-    text_features / memory_bank are forward inputs so export can turn them into named
-    initializers that constant folding cannot merge away."""
+    With a bank, w = text_weight: map = w * text + (1 - w) * memory and
+    score = w * global prompt probability + (1 - w) * map maximum. w = 0.5 (the default) is
+    AnomalyCLIP's / WinCLIP+'s average; w = 0 is PatchCore (memory only), the right choice when
+    the prompts carry no meaning (a random-weight CLIP). Without a bank the text map is the map
+    and score = (global probability + map maximum) / 2.
 
-    def __init__(self, anomaly_clip):
+    text_features / memory_bank / text_weight are forward inputs so export can turn them into
+    named initializers that constant folding cannot merge away."""
+
+    def __init__(self, anomaly_clip, text_weight=DEFAULT_TEXT_WEIGHT):
         super().__init__()
+        if not 0.0 <= float(text_weight) <= 1.0:
+            raise ExportError(f"text weight {text_weight} is outside [0, 1]; 0.5 averages the text and memory maps, "
+                              "0 uses the memory bank alone")
+        self.text_weight = float(text_weight)
         self.net = anomaly_clip
         size = self.size = anomaly_clip.clip.config.image_size
         radius = min(int(4 * SMOOTHING_SIGMA + 0.5), size - 1)  # reflect padding needs radius < size
@@ -54,13 +65,15 @@ class InspectionModel(nn.Module):
         self.register_buffer("smooth_h", k.reshape(1, 1, 1, -1))
         self.register_buffer("smooth_v", k.reshape(1, 1, -1, 1))
 
-    def forward(self, image, text_features, memory_bank=None):
+    def forward(self, image, text_features, memory_bank=None, text_weight=None):
         pixels = normalize_images(image)
         glob, patches = self.net.image_features(pixels)
         grid = int(math.isqrt(patches[0].shape[1]))
         text_map = torch.stack([(x @ text_features.t() / TEMPERATURE).softmax(-1)[..., 1] for x in patches]).mean(0)
+        w = 0.5  # no bank: the global probability and the map maximum count equally
         if memory_bank is not None:
-            text_map = (text_map + memory_distance(patch_embeddings(patches), memory_bank)) / 2
+            w = self.text_weight if text_weight is None else text_weight
+            text_map = w * text_map + (1 - w) * memory_distance(patch_embeddings(patches), memory_bank)
         # Python-int sizes keep the exported Resize and output shapes static.
         amap = F.interpolate(text_map.reshape(-1, 1, grid, grid), size=(self.size, self.size), mode="bilinear",
                              align_corners=False)
@@ -69,7 +82,7 @@ class InspectionModel(nn.Module):
         amap = F.conv2d(F.pad(amap, (0, 0, r, r), mode="reflect"), self.smooth_v).clamp(0, 1)
         image_prob = (glob @ text_features.t() / TEMPERATURE).softmax(-1)[:, 1]
         # The global prompt score alone misses small defects; the map maximum catches them.
-        score = (image_prob + amap.flatten(1).amax(1)) / 2
+        score = w * image_prob + (1 - w) * amap.flatten(1).amax(1)
         return amap, score
 
 
@@ -114,7 +127,8 @@ def export_onnx(model, path, text_features, memory_bank=None):
     args, names = (dummy, text_features.cpu()), ["image", "text_features"]
     axes = {"image": {0: "N"}, "anomaly_map": {0: "N"}, "score": {0: "N"}}
     if memory_bank is not None:
-        args, names = args + (memory_bank.cpu(),), names + ["memory_bank"]
+        args = args + (memory_bank.cpu(), torch.tensor(model.text_weight, dtype=torch.float32))
+        names = names + ["memory_bank", "text_weight"]
         axes["memory_bank"] = {0: "M"}  # no static bank size in the graph: enroll swaps in another bank
     _torch_export(model, args, path, names, ["anomaly_map", "score"], axes)
     proto = onnx.load(str(path))

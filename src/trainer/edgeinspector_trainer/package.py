@@ -8,7 +8,7 @@ from .anomalyclip import AnomalyCLIP, normalize_images, zero_shot_text_features
 from .clip_model import load_clip
 from .datasets import IMAGE_EXTS, read_image, read_mask, scan, select
 from .errors import DatasetError, ExportError
-from .export import (InspectionModel, backbone_name, calibrate_decision, export_features_onnx, export_onnx,
+from .export import (DEFAULT_TEXT_WEIGHT, InspectionModel, backbone_name, calibrate_decision, export_features_onnx, export_onnx,
                      write_manifest)
 from .memory_bank import build_memory_bank, patch_embeddings
 from .quantize import quantize_qdq
@@ -66,9 +66,11 @@ def held_out_good_scores(inspection, text_features, goods, patches, bank, bank_r
 
 def export_package(clip, out, prompts=None, image_size=None, dpam=None, good=None, val=None, int8=False,
                    name="edgeinspector-anomalyclip", version=1, bank_ratio=0.1, seed=0, enrollable=False, log=print,
-                   calibration=None, int8_calibration="max"):
+                   calibration=None, int8_calibration="max", text_weight=DEFAULT_TEXT_WEIGHT):
     """enrollable without good: model.onnx carries a one-row zero placeholder `memory_bank` (every
     patch reads memory distance 0.5) for `edge-inspector enroll` to replace with a real one.
+    text_weight: the text map's share of the map and score when there is a bank (InspectionModel);
+    it is stored in model.onnx as the `text_weight` initializer.
     int8: also model.int8.onnx, calibrated on `calibration` (a folder of good images; default `good`)."""
     if int8 and not (good or calibration):
         raise ExportError("--int8 needs calibration images: pass --good DIR (or --calibration DIR) with good images")
@@ -86,7 +88,7 @@ def export_package(clip, out, prompts=None, image_size=None, dpam=None, good=Non
     elif enrollable:
         bank = torch.zeros(1, text_features.shape[1])
         log("memory bank: one-row placeholder; run edge-inspector enroll to build the real one")
-    inspection = InspectionModel(model).eval()
+    inspection = InspectionModel(model, text_weight).eval()
 
     def infer(x):
         return inspection(x, text_features, bank)
@@ -116,8 +118,9 @@ def export_package(clip, out, prompts=None, image_size=None, dpam=None, good=Non
         models["int8"] = "model.int8.onnx"
         log(f"wrote {out / 'model.int8.onnx'} (INT8 QDQ, calibrated on {len(calib)} good images)")
     kind = "trained" if prompts else "zero-shot"
+    fusion = f", text weight {text_weight:g}" if bank is not None else ""
     manifest = write_manifest(out, files, name, version, backbone_name(cfg), size, decision, metrics,
-                              f"AnomalyCLIP ({kind} prompts, DPAM {model.dpam})"
+                              f"AnomalyCLIP ({kind} prompts, DPAM {model.dpam}{fusion})"
                               + (f", memory bank {bank.shape[0]}" if goods is not None
                                  else ", placeholder memory bank (not enrolled)" if bank is not None else ""),
                               models)
@@ -128,8 +131,9 @@ def export_package(clip, out, prompts=None, image_size=None, dpam=None, good=Non
 @torch.no_grad()
 def reference_outputs(clip, package, images, prompts=None, dpam=None):
     """PyTorch's anomaly_map [N,1,H,W] and score [N] for uint8 images [N,H,W,3], with the text
-    features and memory bank read from the package's model.onnx: the reference that ONNX Runtime
-    runs of the same package are checked against."""
+    features, memory bank and text weight read from the package's model.onnx (0.5 when a package
+    from before `text_weight` has none): the reference that ONNX Runtime runs of the same package
+    are checked against."""
     import onnx
     import onnx.numpy_helper
 
@@ -139,7 +143,9 @@ def reference_outputs(clip, package, images, prompts=None, dpam=None):
     text = torch.from_numpy(onnx.numpy_helper.to_array(inits["text_features"]).copy())
     bank = (torch.from_numpy(onnx.numpy_helper.to_array(inits["memory_bank"]).copy())
             if "memory_bank" in inits else None)
+    weight = (float(onnx.numpy_helper.to_array(inits["text_weight"])) if "text_weight" in inits
+              else DEFAULT_TEXT_WEIGHT)
     model, _ = load_model(clip, prompts, images.shape[1], dpam)
-    inspection = InspectionModel(model).eval()
+    inspection = InspectionModel(model, weight).eval()
     amap, score = run_batches(lambda x: inspection(x, text, bank), images)
     return amap.numpy(), score.numpy()

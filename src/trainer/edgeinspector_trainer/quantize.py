@@ -5,7 +5,7 @@ are stored as int8 initializers behind DequantizeLinear with one scale per outpu
 (`axis`); their activation inputs get per-tensor QuantizeLinear -> DequantizeLinear with
 scales calibrated on good images (max |x| by default; percentile / MSE on request). TensorRT and
 ORT fuse these pairs into int8 kernels. What stays float:
-- the head (everything that depends on `text_features` / `memory_bank`: similarity, fusion,
+- the head (everything that depends on `text_features` / `memory_bank` / `text_weight`: similarity, fusion,
   smoothing): cheap, and the map values need the range;
 - the input layer (the patch embedding reading the normalised pixels): quantizing its input
   costs the faint defects (see quantize_qdq);
@@ -21,7 +21,7 @@ from .errors import ExportError
 from .onnx_numpy import OnnxNumpyRunner
 
 QUANTIZED_OPS = {"MatMul": (0, 1), "Gemm": (0, 1), "Conv": (0, 1)}  # which inputs get Q/DQ
-FLOAT_HEAD = ("text_features", "memory_bank")
+FLOAT_HEAD = ("text_features", "memory_bank", "text_weight")
 
 
 def fold_weight_identities(graph):
