@@ -198,12 +198,15 @@ public static class AgentHostExtensions
         var sensor = sp.GetRequiredService<IOptions<PartSensorOptions>>().Value;
         var reject = sp.GetRequiredService<IOptions<RejectOptions>>().Value;
         var cameraTrigger = sp.GetRequiredService<IOptions<TriggerOutputOptions>>().Value;
-        var strobe = new LightStrobe(light, light.Mode == LightMode.Off ? null : gpio.Controller);
-        var trigger = sensor.Enabled ? new PartTrigger(sensor, gpio.Controller!, gpio.Driver) : null;
+        // The system clock, not a DI seam: the pipeline stamps parts with Stopwatch ticks (the
+        // system clock's timestamps) and hands them to the reject output.
+        var time = TimeProvider.System;
+        var strobe = new LightStrobe(light, light.Mode == LightMode.Off ? null : gpio.Controller, time);
+        var trigger = sensor.Enabled ? new PartTrigger(sensor, gpio.Controller!, gpio.Driver, time) : null;
         return new LineIo(
             strobe,
             trigger,
-            reject.Enabled ? new RejectOutput(reject, gpio.Controller, gpio.Driver) : null,
+            reject.Enabled ? new RejectOutput(reject, gpio.Controller, gpio.Driver, time) : null,
             cameraTrigger.Enabled ? new TriggerOutput(cameraTrigger, gpio.Controller!, gpio.Driver) : null);
     }
 }

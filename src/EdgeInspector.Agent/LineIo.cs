@@ -27,8 +27,8 @@ public sealed class PartTrigger : IDisposable
     private readonly Channel<PartDetected> _parts = Channel.CreateUnbounded<PartDetected>(new UnboundedChannelOptions { SingleReader = true });
     private readonly PartSensor _sensor;
 
-    public PartTrigger(PartSensorOptions options, System.Device.Gpio.GpioController controller, GpioDriverKind driver) =>
-        _sensor = new PartSensor(options, controller, driver, part => _parts.Writer.TryWrite(part));
+    public PartTrigger(PartSensorOptions options, System.Device.Gpio.GpioController controller, GpioDriverKind driver, TimeProvider? time = null) =>
+        _sensor = new PartSensor(options, controller, driver, part => _parts.Writer.TryWrite(part), time);
 
     public ChannelReader<PartDetected> Parts => _parts.Reader;
 

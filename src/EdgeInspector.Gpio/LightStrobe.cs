@@ -11,13 +11,16 @@ public sealed class LightStrobe : IDisposable
     private readonly GpioController? _controller;
     private readonly LightOptions _options;
     private readonly int _line;
-    private readonly Timer? _guard;
+    private readonly TimeProvider _time;
+    private readonly ITimer? _guard;
     private long _strobes;
     private long _offDeadline = long.MaxValue;
 
-    public LightStrobe(LightOptions options, GpioController? controller)
+    /// <summary>The lead time and the on-time guard run on <paramref name="time"/>: the system clock (the default) unless a test drives a fake one.</summary>
+    public LightStrobe(LightOptions options, GpioController? controller, TimeProvider? time = null)
     {
         _options = options;
+        _time = time ?? TimeProvider.System;
         if (options.Mode == LightMode.Off)
         {
             return;
@@ -26,7 +29,7 @@ public sealed class LightStrobe : IDisposable
         _controller = controller ?? throw new ArgumentNullException(nameof(controller), "Light:Mode=Gpio needs a GPIO controller.");
         _line = options.Driver == GpioDriverKind.Libgpiod ? OrinNanoHeader.LineOf(options.Pin) : options.Pin;
         _controller.OpenPin(_line, PinMode.Output, OffLevel);
-        _guard = new Timer(_ => OnGuardElapsed());
+        _guard = _time.CreateTimer(_ => OnGuardElapsed(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
     public string Mode => _options.Mode == LightMode.Off ? "off" : $"gpio:{_options.Pin}";
@@ -48,14 +51,14 @@ public sealed class LightStrobe : IDisposable
         Write(OnLevel);
         // The deadline sits a little before the timer's due time, which may fire a hair early.
         var slack = TimeSpan.FromTicks(Math.Min(TimeSpan.FromMilliseconds(5).Ticks, _options.MaxOnTime.Ticks / 4));
-        Volatile.Write(ref _offDeadline, System.Diagnostics.Stopwatch.GetTimestamp() + (long)((_options.MaxOnTime - slack).TotalSeconds * System.Diagnostics.Stopwatch.Frequency));
+        Volatile.Write(ref _offDeadline, _time.GetTimestamp() + (long)((_options.MaxOnTime - slack).TotalSeconds * _time.TimestampFrequency));
         _guard!.Change(_options.MaxOnTime, Timeout.InfiniteTimeSpan);
         Interlocked.Increment(ref _strobes);
         try
         {
             if (_options.LeadTime > TimeSpan.Zero)
             {
-                await Task.Delay(_options.LeadTime, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(_options.LeadTime, _time, cancellationToken).ConfigureAwait(false);
             }
 
             return await capture(cancellationToken).ConfigureAwait(false);
@@ -74,7 +77,7 @@ public sealed class LightStrobe : IDisposable
     /// </summary>
     private void OnGuardElapsed()
     {
-        if (System.Diagnostics.Stopwatch.GetTimestamp() >= Volatile.Read(ref _offDeadline))
+        if (_time.GetTimestamp() >= Volatile.Read(ref _offDeadline))
         {
             Write(OffLevel);
         }

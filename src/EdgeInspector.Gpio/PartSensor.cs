@@ -1,9 +1,11 @@
 using System.Device.Gpio;
-using System.Diagnostics;
 
 namespace EdgeInspector.Gpio;
 
-/// <summary>A debounced part arrival: <see cref="EdgeTimestamp"/> is the <see cref="Stopwatch"/> tick of the edge that started it.</summary>
+/// <summary>
+/// A debounced part arrival: <see cref="EdgeTimestamp"/> is the sensor's <see cref="TimeProvider"/>
+/// timestamp of the edge that started it (on the system clock, a <see cref="System.Diagnostics.Stopwatch"/> tick).
+/// </summary>
 public readonly record struct PartDetected(long Sequence, long EdgeTimestamp, long ConfirmedTimestamp);
 
 /// <summary>
@@ -18,7 +20,8 @@ public sealed class PartSensor : IDisposable
     private readonly GpioController _controller;
     private readonly Action<PartDetected> _onPart;
     private readonly int _line;
-    private readonly Timer _settle;
+    private readonly TimeProvider _time;
+    private readonly ITimer _settle;
     private readonly PinValue _partLevel;
     private readonly Lock _lock = new();
     private long _pendingEdge;
@@ -27,7 +30,8 @@ public sealed class PartSensor : IDisposable
     private long _glitches;
     private bool _disposed;
 
-    public PartSensor(PartSensorOptions options, GpioController controller, GpioDriverKind driver, Action<PartDetected> onPart)
+    /// <summary>Edges are stamped and debounced on <paramref name="time"/>: the system clock (the default) unless a test drives a fake one.</summary>
+    public PartSensor(PartSensorOptions options, GpioController controller, GpioDriverKind driver, Action<PartDetected> onPart, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options;
@@ -35,7 +39,8 @@ public sealed class PartSensor : IDisposable
         _onPart = onPart ?? throw new ArgumentNullException(nameof(onPart));
         _line = driver == GpioDriverKind.Libgpiod ? OrinNanoHeader.LineOf(options.Pin) : options.Pin;
         _partLevel = options.Edge == SensorEdge.Rising ? PinValue.High : PinValue.Low;
-        _settle = new Timer(_ => Settle());
+        _time = time ?? TimeProvider.System;
+        _settle = _time.CreateTimer(_ => Settle(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         _controller.OpenPin(_line, PinMode.Input);
         _present = _controller.Read(_line) == _partLevel;
         _controller.RegisterCallbackForPinValueChangedEvent(_line, PinEventTypes.Rising | PinEventTypes.Falling, OnEdge);
@@ -61,7 +66,7 @@ public sealed class PartSensor : IDisposable
 
     private void OnEdge(object sender, PinValueChangedEventArgs e)
     {
-        long now = Stopwatch.GetTimestamp();
+        long now = _time.GetTimestamp();
         lock (_lock)
         {
             if (_disposed)
@@ -78,7 +83,7 @@ public sealed class PartSensor : IDisposable
             _pendingEdge = now;
             if (_options.Debounce <= TimeSpan.Zero)
             {
-                _settle.Change(Timeout.Infinite, Timeout.Infinite);
+                _settle.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
             }
             else
             {
@@ -101,7 +106,7 @@ public sealed class PartSensor : IDisposable
             }
 
             // Too early (a later edge restarted the window after this callback was queued): wait on.
-            var remaining = _options.Debounce - Stopwatch.GetElapsedTime(_pendingEdge);
+            var remaining = _options.Debounce - _time.GetElapsedTime(_pendingEdge);
             if (remaining > TimeSpan.FromMilliseconds(0.5))
             {
                 _settle.Change(remaining, Timeout.InfiniteTimeSpan);
@@ -114,7 +119,7 @@ public sealed class PartSensor : IDisposable
             if (atPartLevel && !_present)
             {
                 _present = true;
-                detected = new PartDetected(Interlocked.Increment(ref _parts), edge, Stopwatch.GetTimestamp());
+                detected = new PartDetected(Interlocked.Increment(ref _parts), edge, _time.GetTimestamp());
             }
             else if (!atPartLevel)
             {

@@ -1,14 +1,10 @@
 using System.Collections.Concurrent;
 using System.Device.Gpio;
-using System.Diagnostics;
 
 namespace EdgeInspector.Gpio;
 
-/// <summary>An output edge as the recording driver saw it.</summary>
-public readonly record struct GpioEdge(int Pin, PinValue Value, long Timestamp)
-{
-    public TimeSpan At => Stopwatch.GetElapsedTime(0, Timestamp);
-}
+/// <summary>An output edge as the recording driver saw it; <see cref="Timestamp"/> is the driver's <see cref="TimeProvider"/> timestamp.</summary>
+public readonly record struct GpioEdge(int Pin, PinValue Value, long Timestamp);
 
 /// <summary>
 /// A GPIO driver with no hardware behind it: it records every write with a timestamp and lets a
@@ -22,10 +18,34 @@ public sealed class RecordingGpioDriver : GpioDriver
     private readonly ConcurrentDictionary<int, (PinEventTypes Types, PinChangeEventHandler Handler)> _callbacks = new();
     private readonly ConcurrentQueue<GpioEdge> _edges = new();
     private readonly int _pinCount;
+    private readonly TimeProvider _time;
+    private TaskCompletionSource? _written;
 
-    public RecordingGpioDriver(int pinCount = 256) => _pinCount = pinCount;
+    /// <summary>Edges are stamped from <paramref name="time"/> (default the system clock), the clock the GPIO users under test run on.</summary>
+    public RecordingGpioDriver(int pinCount = 256, TimeProvider? time = null)
+    {
+        _pinCount = pinCount;
+        _time = time ?? TimeProvider.System;
+    }
 
     public IReadOnlyCollection<GpioEdge> Edges => _edges;
+
+    /// <summary>Completes once <paramref name="count"/> edges are recorded: a test waits for a worker thread's writes without sleeping.</summary>
+    public async Task WaitForEdgesAsync(int count, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            // Installed before the count is checked, so a write in between still completes it.
+            var written = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            Interlocked.Exchange(ref _written, written)?.TrySetResult();
+            if (_edges.Count >= count)
+            {
+                return;
+            }
+
+            await written.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
 
     protected override int PinCount => _pinCount;
 
@@ -75,7 +95,8 @@ public sealed class RecordingGpioDriver : GpioDriver
         }
 
         _values[pinNumber] = value;
-        _edges.Enqueue(new GpioEdge(pinNumber, value, Stopwatch.GetTimestamp()));
+        _edges.Enqueue(new GpioEdge(pinNumber, value, _time.GetTimestamp()));
+        Interlocked.Exchange(ref _written, null)?.TrySetResult();
     }
 
     protected override WaitForEventResult WaitForEvent(int pinNumber, PinEventTypes eventTypes, CancellationToken cancellationToken)

@@ -1,5 +1,4 @@
 using System.Device.Gpio;
-using System.Diagnostics;
 using EdgeInspector.Core;
 
 namespace EdgeInspector.Gpio;
@@ -29,20 +28,22 @@ public sealed class RejectOutput : IDisposable
     private readonly RejectOptions _options;
     private readonly GpioController? _controller;
     private readonly int _line;
-    private readonly PriorityQueue<bool, long> _edges = new(); // true = on, keyed by due Stopwatch tick
+    private readonly TimeProvider _time;
+    private readonly RejectSchedule? _schedule;
     private readonly Lock _lock = new();
     private readonly AutoResetEvent _wake = new(false);
+    private readonly ITimer? _alarm;
     private readonly Thread? _thread;
     private volatile bool _stopping;
-    private int _active;
-    private long _minOffAt;
     private long _pulses;
     private long _late;
 
-    public RejectOutput(RejectOptions options, GpioController? controller, GpioDriverKind driver)
+    /// <summary>Edges are timed on <paramref name="time"/>: the system clock (the default) unless a test drives a fake one.</summary>
+    public RejectOutput(RejectOptions options, GpioController? controller, GpioDriverKind driver, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options;
+        _time = time ?? TimeProvider.System;
         if (!options.Enabled)
         {
             return;
@@ -51,6 +52,8 @@ public sealed class RejectOutput : IDisposable
         _controller = controller ?? throw new ArgumentNullException(nameof(controller), "Reject:Enabled=true needs a GPIO controller.");
         _line = driver == GpioDriverKind.Libgpiod ? OrinNanoHeader.LineOf(options.Pin) : options.Pin;
         _controller.OpenPin(_line, PinMode.Output, OffLevel);
+        _schedule = new RejectSchedule(ToTicks(options.PulseWidth));
+        _alarm = _time.CreateTimer(_ => WakeUnlessStopping(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         _thread = new Thread(Run) { IsBackground = true, Name = "reject-output", Priority = ThreadPriority.AboveNormal };
         _thread.Start();
     }
@@ -67,8 +70,9 @@ public sealed class RejectOutput : IDisposable
 
     /// <summary>
     /// Schedules the reject pulse for a part if its verdict calls for one.
-    /// <paramref name="partTimestamp"/> is the part's <see cref="Stopwatch"/> tick at the sensor
-    /// (or the capture start when there is no sensor).
+    /// <paramref name="partTimestamp"/> is the part's timestamp on this output's <see cref="TimeProvider"/>
+    /// (the system clock's are <see cref="System.Diagnostics.Stopwatch"/> ticks) at the sensor, or at
+    /// the capture start when there is no sensor.
     /// </summary>
     public RejectDecision Submit(VerdictKind verdict, long partTimestamp)
     {
@@ -80,7 +84,7 @@ public sealed class RejectOutput : IDisposable
 
         long on = partTimestamp + ToTicks(_options.Delay);
         long off = on + ToTicks(_options.PulseWidth);
-        if (Stopwatch.GetTimestamp() >= off)
+        if (_time.GetTimestamp() >= off)
         {
             Interlocked.Increment(ref _late);
             return RejectDecision.Late;
@@ -88,8 +92,7 @@ public sealed class RejectOutput : IDisposable
 
         lock (_lock)
         {
-            _edges.Enqueue(true, on);
-            _edges.Enqueue(false, off);
+            _schedule!.Add(on, off);
         }
 
         Interlocked.Increment(ref _pulses);
@@ -104,18 +107,20 @@ public sealed class RejectOutput : IDisposable
             TimeSpan wait;
             lock (_lock)
             {
-                wait = Timeout.InfiniteTimeSpan;
-                while (_edges.TryPeek(out bool on, out long due))
+                while (true)
                 {
-                    long now = Stopwatch.GetTimestamp();
+                    long now = _time.GetTimestamp();
+                    long due = _schedule!.NextDue;
                     if (due > now)
                     {
-                        wait = Stopwatch.GetElapsedTime(now, due);
+                        wait = due == long.MaxValue ? Timeout.InfiniteTimeSpan : _time.GetElapsedTime(now, due);
                         break;
                     }
 
-                    _edges.Dequeue();
-                    Apply(on);
+                    if (_schedule.Take(now) is bool on)
+                    {
+                        _controller!.Write(_line, on ? OnLevel : OffLevel);
+                    }
                 }
             }
 
@@ -125,8 +130,12 @@ public sealed class RejectOutput : IDisposable
             }
             else if (wait > TimeSpan.FromMilliseconds(2))
             {
-                // Sleep most of the way, then spin the last stretch for an accurate edge.
-                _wake.WaitOne(wait - TimeSpan.FromMilliseconds(1));
+                // Sleep most of the way, then spin the last stretch for an accurate edge. The timed
+                // wait wakes the thread on the device, off the thread pool; the alarm is what wakes
+                // it when the clock is not the machine's (a test's fake clock).
+                var sleep = wait - TimeSpan.FromMilliseconds(1);
+                _alarm!.Change(sleep, Timeout.InfiniteTimeSpan);
+                _wake.WaitOne(sleep);
             }
             else
             {
@@ -135,33 +144,19 @@ public sealed class RejectOutput : IDisposable
         }
     }
 
-    /// <summary>
-    /// Overlapping pulses merge: the output goes on with the first and off with the last. A pulse
-    /// is never shorter than PulseWidth, even when its on-edge came late (a stalled thread), so the
-    /// actuator always gets the time it needs to act.
-    /// </summary>
-    private void Apply(bool on)
+    /// <summary>Under the lock so an alarm that fires during <see cref="Dispose"/> never sets the disposed event.</summary>
+    private void WakeUnlessStopping()
     {
-        long now = Stopwatch.GetTimestamp();
-        if (on)
+        lock (_lock)
         {
-            _minOffAt = Math.Max(_minOffAt, now + ToTicks(_options.PulseWidth));
-            if (_active++ == 0)
+            if (!_stopping)
             {
-                _controller!.Write(_line, OnLevel);
+                _wake.Set();
             }
-        }
-        else if (_active == 1 && now < _minOffAt)
-        {
-            _edges.Enqueue(false, _minOffAt);
-        }
-        else if (--_active == 0)
-        {
-            _controller!.Write(_line, OffLevel);
         }
     }
 
-    private static long ToTicks(TimeSpan span) => (long)(span.TotalSeconds * Stopwatch.Frequency);
+    private long ToTicks(TimeSpan span) => (long)(span.TotalSeconds * _time.TimestampFrequency);
 
     public void Dispose()
     {
@@ -173,11 +168,11 @@ public sealed class RejectOutput : IDisposable
         _stopping = true;
         _wake.Set();
         _thread.Join();
-        _wake.Dispose();
+        _alarm!.Dispose();
         lock (_lock)
         {
-            _edges.Clear();
-            _active = 0;
+            _schedule!.Clear();
+            _wake.Dispose();
         }
 
         _controller!.Write(_line, OffLevel);

@@ -1,14 +1,20 @@
 using System.Device.Gpio;
-using System.Diagnostics;
+using Microsoft.Extensions.Time.Testing;
 
 namespace EdgeInspector.Gpio.Tests;
 
+/// <summary>The strobe on a fake clock: lead time and on-time guard act exactly when the test moves the clock there.</summary>
 public sealed class LightStrobeTests : IDisposable
 {
-    private readonly RecordingGpioDriver _driver = new();
+    private readonly FakeTimeProvider _time = new();
+    private readonly RecordingGpioDriver _driver;
     private readonly GpioController _controller;
 
-    public LightStrobeTests() => _controller = new GpioController(_driver);
+    public LightStrobeTests()
+    {
+        _driver = new RecordingGpioDriver(time: _time);
+        _controller = new GpioController(_driver);
+    }
 
     public void Dispose() => _controller.Dispose();
 
@@ -22,28 +28,34 @@ public sealed class LightStrobeTests : IDisposable
         MaxOnTime = TimeSpan.FromMilliseconds(maxOnMs),
     };
 
+    private LightStrobe Strobe(LightOptions options) => new(options, _controller, _time);
+
     private List<GpioEdge> EdgesSince(int count) => [.. _driver.Edges.Skip(count)];
 
-    /// <summary>A capture that notes when it ran.</summary>
-    private sealed class TimedCapture
+    private static TimeSpan Ms(int ms) => TimeSpan.FromMilliseconds(ms);
+
+    private static readonly TimeSpan OneTick = TimeSpan.FromTicks(1);
+
+    /// <summary>A capture that takes 5 ms of the fake clock and notes when it ran.</summary>
+    private sealed class TimedCapture(FakeTimeProvider time)
     {
         public long Start { get; private set; }
 
         public long End { get; private set; }
 
-        public async ValueTask<int> Run(CancellationToken token)
+        public ValueTask<int> Run(CancellationToken token)
         {
-            Start = Stopwatch.GetTimestamp();
-            await Task.Delay(5, token);
-            End = Stopwatch.GetTimestamp();
-            return 42;
+            Start = time.GetTimestamp();
+            time.Advance(Ms(5));
+            End = time.GetTimestamp();
+            return ValueTask.FromResult(42);
         }
     }
 
     [Fact]
     public void Opening_the_strobe_drives_the_line_off()
     {
-        using var strobe = new LightStrobe(Options(), _controller);
+        using var strobe = Strobe(Options());
 
         var edge = Assert.Single(_driver.Edges);
         Assert.Equal(7, edge.Pin);
@@ -55,12 +67,12 @@ public sealed class LightStrobeTests : IDisposable
     [Fact]
     public async Task Each_capture_is_bracketed_by_on_then_off()
     {
-        using var strobe = new LightStrobe(Options(), _controller);
+        using var strobe = Strobe(Options());
 
         for (int i = 0; i < 3; i++)
         {
             int before = _driver.Edges.Count;
-            var capture = new TimedCapture();
+            var capture = new TimedCapture(_time);
 
             int result = await strobe.BracketAsync(capture.Run, CancellationToken.None);
 
@@ -70,8 +82,9 @@ public sealed class LightStrobeTests : IDisposable
             Assert.Equal(PinValue.High, edges[0].Value);
             Assert.Equal(PinValue.Low, edges[1].Value);
             Assert.All(edges, e => Assert.Equal(7, e.Pin));
-            Assert.True(edges[0].Timestamp <= capture.Start, "light went on after the capture started");
-            Assert.True(edges[1].Timestamp >= capture.End, "light went off before the capture ended");
+            Assert.Equal(capture.Start, edges[0].Timestamp);
+            Assert.Equal(capture.End, edges[1].Timestamp);
+            _time.Advance(Ms(20));
         }
 
         Assert.Equal(3, strobe.Strobes);
@@ -81,7 +94,7 @@ public sealed class LightStrobeTests : IDisposable
     [Fact]
     public async Task Active_low_inverts_the_levels()
     {
-        using var strobe = new LightStrobe(Options(activeHigh: false), _controller);
+        using var strobe = Strobe(Options(activeHigh: false));
         Assert.Equal(PinValue.High, Assert.Single(_driver.Edges).Value);
         PinValue during = PinValue.Low;
 
@@ -102,40 +115,42 @@ public sealed class LightStrobeTests : IDisposable
     [Fact]
     public async Task Lead_time_passes_between_light_on_and_capture_start()
     {
-        const int leadMs = 60;
-        using var strobe = new LightStrobe(Options(leadMs: leadMs), _controller);
-        var capture = new TimedCapture();
+        using var strobe = Strobe(Options(leadMs: 60));
+        long? captureStart = null;
 
-        await strobe.BracketAsync(capture.Run, CancellationToken.None);
+        var bracket = strobe.BracketAsync(
+            _ =>
+            {
+                captureStart = _time.GetTimestamp();
+                return ValueTask.FromResult(0);
+            },
+            CancellationToken.None).AsTask();
+        _time.Advance(Ms(60) - OneTick);
+        Assert.Null(captureStart);
+        _time.Advance(OneTick);
+        await bracket;
 
         var on = EdgesSince(1)[0];
         Assert.Equal(PinValue.High, on.Value);
-        var lead = Stopwatch.GetElapsedTime(on.Timestamp, capture.Start);
-        // A few ms of slack for timer granularity; the point is that the wait happens at all.
-        Assert.True(lead >= TimeSpan.FromMilliseconds(leadMs - 5), $"capture started {lead.TotalMilliseconds} ms after light on, lead is {leadMs} ms");
+        Assert.Equal(Ms(60), _time.GetElapsedTime(on.Timestamp, captureStart!.Value));
     }
 
     [Fact]
     public async Task Max_on_time_turns_the_light_off_while_a_capture_hangs()
     {
-        using var strobe = new LightStrobe(Options(maxOnMs: 50), _controller);
+        using var strobe = Strobe(Options(maxOnMs: 50));
         var hung = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
 
         var bracket = strobe.BracketAsync(_ => new ValueTask<int>(hung.Task), CancellationToken.None).AsTask();
-
-        // Wait (generously) for the guard's off edge while the capture is still pending.
-        var deadline = Stopwatch.StartNew();
-        while (EdgesSince(1).Count < 2 && deadline.Elapsed < TimeSpan.FromSeconds(10))
-        {
-            await Task.Delay(10);
-        }
+        _time.Advance(Ms(50) - OneTick);
+        Assert.Single(EdgesSince(1));
+        _time.Advance(OneTick);
 
         var edges = EdgesSince(1);
         Assert.False(bracket.IsCompleted);
         Assert.Equal([PinValue.High, PinValue.Low], edges.Select(e => e.Value));
         Assert.Equal(PinValue.Low, _controller.Read(7));
-        var onFor = Stopwatch.GetElapsedTime(edges[0].Timestamp, edges[1].Timestamp);
-        Assert.True(onFor >= TimeSpan.FromMilliseconds(40), $"guard fired after {onFor.TotalMilliseconds} ms, bound is 50 ms");
+        Assert.Equal(Ms(50), _time.GetElapsedTime(edges[0].Timestamp, edges[1].Timestamp));
 
         hung.SetResult(7);
         Assert.Equal(7, await bracket);
@@ -143,14 +158,33 @@ public sealed class LightStrobeTests : IDisposable
         Assert.Equal(PinValue.Low, _driver.Edges.Last().Value);
     }
 
+    /// <summary>The guard on the real clock, as on the device: ordering only, so load cannot fail it.</summary>
+    [Fact]
+    public async Task On_the_system_clock_the_guard_still_ends_a_hung_strobe()
+    {
+        var driver = new RecordingGpioDriver();
+        using var controller = new GpioController(driver);
+        using var strobe = new LightStrobe(Options(maxOnMs: 20), controller);
+        var hung = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var hang = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+
+        var bracket = strobe.BracketAsync(_ => new ValueTask<int>(hung.Task), CancellationToken.None).AsTask();
+        await driver.WaitForEdgesAsync(3, hang.Token);
+
+        Assert.False(bracket.IsCompleted);
+        Assert.Equal([PinValue.Low, PinValue.High, PinValue.Low], driver.Edges.Select(e => e.Value));
+        hung.SetResult(1);
+        await bracket;
+    }
+
     [Fact]
     public async Task The_guard_does_not_fire_after_a_capture_that_finished_in_time()
     {
-        using var strobe = new LightStrobe(Options(maxOnMs: 30), _controller);
+        using var strobe = Strobe(Options(maxOnMs: 30));
         await strobe.BracketAsync(_ => ValueTask.FromResult(1), CancellationToken.None);
         int after = _driver.Edges.Count;
 
-        await Task.Delay(150);
+        _time.Advance(TimeSpan.FromSeconds(1));
 
         Assert.Equal(after, _driver.Edges.Count);
     }
@@ -158,7 +192,7 @@ public sealed class LightStrobeTests : IDisposable
     [Fact]
     public async Task A_failing_capture_still_turns_the_light_off()
     {
-        using var strobe = new LightStrobe(Options(), _controller);
+        using var strobe = Strobe(Options());
 
         await Assert.ThrowsAsync<TimeoutException>(async () =>
             await strobe.BracketAsync<int>(_ => throw new TimeoutException("camera"), CancellationToken.None));
@@ -169,22 +203,26 @@ public sealed class LightStrobeTests : IDisposable
     [Fact]
     public async Task Cancellation_during_the_lead_time_turns_the_light_off_without_capturing()
     {
-        using var strobe = new LightStrobe(Options(leadMs: 1000), _controller);
-        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(20));
+        using var strobe = Strobe(Options(leadMs: 1000));
+        using var cts = new CancellationTokenSource();
         bool captured = false;
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
-            await strobe.BracketAsync(
-                _ =>
-                {
-                    captured = true;
-                    return ValueTask.FromResult(0);
-                },
-                cts.Token));
+        var bracket = strobe.BracketAsync(
+            _ =>
+            {
+                captured = true;
+                return ValueTask.FromResult(0);
+            },
+            cts.Token).AsTask();
+        _time.Advance(Ms(20));
+        await cts.CancelAsync();
 
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => bracket);
         Assert.False(captured);
         Assert.Equal(PinValue.Low, _controller.Read(7));
-        Assert.Equal(PinValue.Low, _driver.Edges.Last().Value);
+        var edges = EdgesSince(1);
+        Assert.Equal([PinValue.High, PinValue.Low], edges.Select(e => e.Value));
+        Assert.Equal(Ms(20), _time.GetElapsedTime(edges[0].Timestamp, edges[1].Timestamp));
     }
 
     [Fact]
@@ -192,7 +230,7 @@ public sealed class LightStrobeTests : IDisposable
     {
         var options = Options();
         options.Mode = LightMode.Off;
-        using var strobe = new LightStrobe(options, _controller);
+        using var strobe = Strobe(options);
 
         int result = await strobe.BracketAsync(_ => ValueTask.FromResult(5), CancellationToken.None);
 
@@ -227,7 +265,7 @@ public sealed class LightStrobeTests : IDisposable
     {
         var options = Options();
         options.Driver = GpioDriverKind.Libgpiod;
-        using var strobe = new LightStrobe(options, _controller);
+        using var strobe = Strobe(options);
 
         await strobe.BracketAsync(_ => ValueTask.FromResult(0), CancellationToken.None);
 
@@ -239,7 +277,7 @@ public sealed class LightStrobeTests : IDisposable
     [Fact]
     public void Dispose_turns_the_light_off_and_closes_the_pin()
     {
-        var strobe = new LightStrobe(Options(activeHigh: false), _controller);
+        var strobe = Strobe(Options(activeHigh: false));
 
         strobe.Dispose();
 

@@ -1,4 +1,5 @@
 using System.Device.Gpio;
+using Microsoft.Extensions.Time.Testing;
 
 namespace EdgeInspector.Gpio.Tests;
 
@@ -51,18 +52,46 @@ public sealed class RecordingGpioDriverTests : IDisposable
     }
 
     [Fact]
-    public void Writes_are_recorded_in_order_with_increasing_timestamps()
+    public void Writes_are_recorded_in_order_stamped_from_the_drivers_clock()
+    {
+        var time = new FakeTimeProvider();
+        var driver = new RecordingGpioDriver(time: time);
+        using var controller = new GpioController(driver);
+        controller.OpenPin(3, PinMode.Output);
+        long start = time.GetTimestamp();
+
+        controller.Write(3, PinValue.High);
+        time.Advance(TimeSpan.FromMilliseconds(7));
+        controller.Write(3, PinValue.Low);
+
+        Assert.Equal([(PinValue.High, start), (PinValue.Low, start + (7 * time.TimestampFrequency / 1000))], driver.Edges.Select(e => (e.Value, e.Timestamp)));
+        Assert.Equal(PinValue.Low, controller.Read(3));
+    }
+
+    [Fact]
+    public async Task WaitForEdgesAsync_completes_once_the_count_is_recorded()
     {
         _controller.OpenPin(3, PinMode.Output);
+        using var hang = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+
+        var wait = _driver.WaitForEdgesAsync(2, hang.Token);
         _controller.Write(3, PinValue.High);
-        _controller.Write(3, PinValue.Low);
+        Assert.False(wait.IsCompleted);
+        await Task.Run(() => _controller.Write(3, PinValue.Low));
 
-        var edges = _driver.Edges.Where(e => e.Pin == 3).ToList();
+        await wait;
+        await _driver.WaitForEdgesAsync(1, hang.Token); // Already there: returns at once.
+    }
 
-        Assert.Equal([PinValue.High, PinValue.Low], edges.TakeLast(2).Select(e => e.Value));
-        Assert.True(edges[^1].Timestamp >= edges[^2].Timestamp);
-        Assert.True(edges[^1].At >= TimeSpan.Zero);
-        Assert.Equal(PinValue.Low, _controller.Read(3));
+    [Fact]
+    public async Task WaitForEdgesAsync_stops_on_cancellation()
+    {
+        using var cts = new CancellationTokenSource();
+
+        var wait = _driver.WaitForEdgesAsync(1, cts.Token);
+        await cts.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => wait);
     }
 
     [Fact]
