@@ -41,6 +41,9 @@ public sealed class AgentTelemetry
 
     public event Action? Changed;
 
+    /// <summary>Raised on a change of <see cref="State"/>, which status watchers should see at once.</summary>
+    public event Action? StateChanged;
+
     public string DeviceId { get; }
 
     public AgentState State => _state;
@@ -51,6 +54,7 @@ public sealed class AgentTelemetry
         {
             _state = state;
             Changed?.Invoke();
+            StateChanged?.Invoke();
         }
     }
 

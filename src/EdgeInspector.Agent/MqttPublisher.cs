@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using EdgeInspector.Core;
 using EdgeInspector.Messaging;
@@ -36,7 +37,14 @@ public sealed partial class MqttPublisher : IHostedService, IVerdictSink, IAsync
     private EmbeddedBroker? _broker;
     private MqttLink? _link;
     private Task _running = Task.CompletedTask;
+
+    /// <summary>Stopped before the final stopping/offline statuses, so no periodic status lands after them.</summary>
+    private readonly CancellationTokenSource _statusStop = new();
+    private Task _statusLoop = Task.CompletedTask;
     private int _statusDirty;
+
+    /// <summary>Released on a state change: the status loop publishes it now, not at its next tick.</summary>
+    private readonly SemaphoreSlim _stateChanged = new(0, 1);
     private long _nextSeq = 1;
 
     public MqttPublisher(IOptions<MqttOptions> options, IOptions<AgentOptions> agent, LineThresholds thresholds, ServingModel serving, AgentTelemetry telemetry, ModelUpdateService updates, FrameSnapshots snapshots, OnDeviceEnrollment enrollment, ILoggerFactory loggers)
@@ -91,7 +99,9 @@ public sealed partial class MqttPublisher : IHostedService, IVerdictSink, IAsync
         var link = _link;
         _telemetry.SetOutbox(() => new OutboxStatus(link.Durable, link.Pending, link.Dropped));
         _telemetry.Changed += () => Interlocked.Exchange(ref _statusDirty, 1);
-        _running = Task.WhenAll(_link.RunAsync(_stopping.Token), StatusLoopAsync(_stopping.Token));
+        _telemetry.StateChanged += SignalStateChanged;
+        _running = _link.RunAsync(_stopping.Token);
+        _statusLoop = StatusLoopAsync(_statusStop.Token);
         LogPublishing(_logger, address.ToString(), _topics.Device);
     }
 
@@ -138,6 +148,8 @@ public sealed partial class MqttPublisher : IHostedService, IVerdictSink, IAsync
         }
 
         _telemetry.SetState(AgentState.Stopping);
+        await _statusStop.CancelAsync().ConfigureAwait(false);
+        await _statusLoop.ConfigureAwait(false);
         await TryPublishStatusAsync(AgentState.Stopping, cancellationToken).ConfigureAwait(false);
         await _link.FlushAsync(TimeSpan.FromSeconds(5), cancellationToken).ConfigureAwait(false);
         await TryPublishStatusAsync(AgentState.Offline, cancellationToken).ConfigureAwait(false);
@@ -154,19 +166,36 @@ public sealed partial class MqttPublisher : IHostedService, IVerdictSink, IAsync
         }
     }
 
-    private async Task StatusLoopAsync(CancellationToken cancellationToken)
+    private void SignalStateChanged()
     {
-        var sinceFull = TimeSpan.Zero;
-        var tick = TimeSpan.FromMilliseconds(250);
-        using var timer = new PeriodicTimer(tick);
         try
         {
-            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+            _stateChanged.Release();
+        }
+        catch (SemaphoreFullException)
+        {
+            // Already signalled: the loop publishes the state current when it wakes.
+        }
+    }
+
+    /// <summary>
+    /// Other changes (camera, errors, counters) are coalesced into at most one status every 250 ms;
+    /// a change of state (running, updating, stopping) goes out at once, so a short run or an
+    /// update still shows on the retained topic.
+    /// </summary>
+    private async Task StatusLoopAsync(CancellationToken cancellationToken)
+    {
+        var tick = TimeSpan.FromMilliseconds(250);
+        long lastPublished = Stopwatch.GetTimestamp();
+        try
+        {
+            while (true)
             {
-                sinceFull += tick;
-                if (Interlocked.Exchange(ref _statusDirty, 0) == 1 || sinceFull >= _options.StatusInterval)
+                bool stateChanged = await _stateChanged.WaitAsync(tick, cancellationToken).ConfigureAwait(false);
+                bool dirty = Interlocked.Exchange(ref _statusDirty, 0) == 1;
+                if (stateChanged || dirty || Stopwatch.GetElapsedTime(lastPublished) >= _options.StatusInterval)
                 {
-                    sinceFull = TimeSpan.Zero;
+                    lastPublished = Stopwatch.GetTimestamp();
                     await TryPublishStatusAsync(null, cancellationToken).ConfigureAwait(false);
                 }
             }
@@ -341,6 +370,9 @@ public sealed partial class MqttPublisher : IHostedService, IVerdictSink, IAsync
             await _broker.DisposeAsync().ConfigureAwait(false);
         }
 
+        _telemetry.StateChanged -= SignalStateChanged;
+        _stateChanged.Dispose();
+        _statusStop.Dispose();
         _stopping.Dispose();
     }
 

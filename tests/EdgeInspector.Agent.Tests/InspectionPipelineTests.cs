@@ -156,20 +156,24 @@ public sealed class InspectionPipelineTests : IDisposable
     {
         var driver = new RecordingGpioDriver();
         var controller = new GpioController(driver);
-        var sensor = new PartSensorOptions { Enabled = true, Pin = 11, Debounce = TimeSpan.FromMilliseconds(2) };
-        // A 300 ms light lead time makes each capture slow enough for the next part to arrive during it.
-        var io = new LineIo(new LightStrobe(new LightOptions { Pin = 7, LeadTime = TimeSpan.FromMilliseconds(300) }, controller), new PartTrigger(sensor, controller, GpioDriverKind.Recording));
+        // No debounce: a part is detected inside Drive(), so the test steps the line by what it
+        // observes (light edges, verdicts) rather than by sleeps that a loaded machine stretches.
+        var sensor = new PartSensorOptions { Enabled = true, Pin = 11, Debounce = TimeSpan.Zero };
+        // A 1 s light lead time keeps capture 2 open long enough for part 3 to arrive during it.
+        var io = new LineIo(new LightStrobe(new LightOptions { Pin = 7, LeadTime = TimeSpan.FromSeconds(1) }, controller), new PartTrigger(sensor, controller, GpioDriverKind.Recording));
         using var slot = new ModelSlot(_loader.Load(RepoPaths.TextureBaselinePackage));
         var sink = new RecordingSink();
+        int LightOns() => driver.Edges.Count(e => e.Pin == 7 && e.Value == PinValue.High);
 
         var pipeline = await RunAsync(new ReplayOptions { Path = Images(6), Fps = 0, Loop = true }, slot, sink, maxFrames: 4, io: io, whileRunning: async () =>
         {
-            await PartAsync(driver);
-            await Task.Delay(600);
-            await PartAsync(driver);
-            await PartAsync(driver);
-            await Task.Delay(600);
-            await PartAsync(driver);
+            Part(driver);
+            await UntilAsync(() => !sink.Received.IsEmpty, "verdict 1");
+            Part(driver);
+            await UntilAsync(() => LightOns() == 2, "capture 2 under way");
+            Part(driver);
+            await UntilAsync(() => sink.Received.Count == 3, "verdict 2 and the overrun");
+            Part(driver);
         });
 
         var verdicts = sink.Received.Select(r => r.Verdict).ToList();
@@ -178,7 +182,7 @@ public sealed class InspectionPipelineTests : IDisposable
         Assert.Equal(3, overrun.Seq);
         Assert.StartsWith("overrun", overrun.Error, StringComparison.Ordinal);
         Assert.Equal(1, pipeline.Overruns);
-        Assert.Equal(3, driver.Edges.Count(e => e.Pin == 7 && e.Value == PinValue.High));
+        Assert.Equal(3, LightOns());
     }
 
     [Fact]
@@ -247,13 +251,22 @@ public sealed class InspectionPipelineTests : IDisposable
         Assert.True(stalest < TimeSpan.FromSeconds(2.5), $"heartbeat went {stalest.TotalSeconds:0.0} s without a beat");
     }
 
-    /// <summary>A part passing the sensor: the input rises, holds past the debounce time, falls.</summary>
-    private static async Task PartAsync(RecordingGpioDriver driver)
+    /// <summary>A part passing a sensor without debounce: the input rises and falls.</summary>
+    private static void Part(RecordingGpioDriver driver)
     {
         driver.Drive(11, PinValue.High);
-        await Task.Delay(20);
         driver.Drive(11, PinValue.Low);
-        await Task.Delay(20);
+    }
+
+    /// <summary>Waits for a condition the pipeline makes true; the bound only turns a hang into a failure.</summary>
+    private static async Task UntilAsync(Func<bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for {what}");
+            await Task.Delay(5);
+        }
     }
 
     private string CopyPackageAsVersion(int version)
