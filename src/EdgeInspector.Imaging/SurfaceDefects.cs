@@ -76,14 +76,10 @@ internal static class SurfaceDefects
 
             case SyntheticDefect.Crack:
             {
-                var p = start;
-                double angle = random.NextDouble() * Math.PI * 2;
-                for (int i = 0; i < 10; i++)
+                var path = SyntheticParts.CrackPath(start, random);
+                for (int i = 1; i < path.Length; i++)
                 {
-                    angle += (random.NextDouble() - 0.5) * 1.2;
-                    var q = new Point(p.X + (int)(12 * Math.Cos(angle)), p.Y + (int)(12 * Math.Sin(angle)));
-                    Cv2.Line(cover, p, q, Scalar.All(255), look.CrackWidth, LineTypes.AntiAlias);
-                    p = q;
+                    Cv2.Line(cover, path[i - 1], path[i], Scalar.All(255), look.CrackWidth, LineTypes.AntiAlias);
                 }
 
                 Blend(grey, cover, c => 1 - (c * (1 - look.CrackKeeps)), add: false);

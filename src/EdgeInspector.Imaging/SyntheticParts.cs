@@ -118,14 +118,10 @@ public static class SyntheticParts
                 break;
             case SyntheticDefect.Crack:
             {
-                var p = start;
-                double angle = random.NextDouble() * Math.PI * 2;
-                for (int i = 0; i < 10; i++)
+                var path = CrackPath(start, random);
+                for (int i = 1; i < path.Length; i++)
                 {
-                    angle += (random.NextDouble() - 0.5) * 1.2;
-                    var q = new Point(p.X + (int)(12 * Math.Cos(angle)), p.Y + (int)(12 * Math.Sin(angle)));
-                    Cv2.Line(image, p, q, new Scalar(25, 25, 25), 3, LineTypes.AntiAlias);
-                    p = q;
+                    Cv2.Line(image, path[i - 1], path[i], new Scalar(25, 25, 25), 3, LineTypes.AntiAlias);
                 }
 
                 break;
@@ -134,5 +130,20 @@ public static class SyntheticParts
             case SyntheticDefect.None:
                 break;
         }
+    }
+
+    /// <summary>A crack's polyline: ten 12 px segments from <paramref name="start"/>, each turning a little.</summary>
+    internal static Point[] CrackPath(Point start, Random random)
+    {
+        var path = new Point[11];
+        path[0] = start;
+        double angle = random.NextDouble() * Math.PI * 2;
+        for (int i = 1; i < path.Length; i++)
+        {
+            angle += (random.NextDouble() - 0.5) * 1.2;
+            path[i] = new Point(path[i - 1].X + (int)(12 * Math.Cos(angle)), path[i - 1].Y + (int)(12 * Math.Sin(angle)));
+        }
+
+        return path;
     }
 }
