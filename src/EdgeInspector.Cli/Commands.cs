@@ -25,8 +25,10 @@ public static class Commands
               --out data/COMP/part/train/good. CAMERA: aravis[:ID], spinnaker[:SERIAL],
               spinnakernet[:SERIAL] (Windows with the FLIR SDK), opencv:SOURCE, replay:DIR.
           edge-inspector demo-images --out DIR [--count 40] [--seed 7] [--defect-fraction 0.3] [--mvtec]
+                                     [--surface brushed-metal]
               the agent's deterministic synthetic parts; --mvtec sorts them into test/<kind>
-              with ground_truth masks.
+              with ground_truth masks. --surface: brushed-metal (the agent's demo), cast-metal,
+              woven-fabric or moulded-plastic (engines/demo-clip/textures.sh benchmarks them).
 
           edge-inspector status --broker mqtt[s]://host:port [--watch] [--topic-root edgeinspector]
                                 [--ca CA.pem] [--cert CLIENT.pem --key CLIENT.key] [--username U --password P]
@@ -100,7 +102,7 @@ public static class Commands
             {
                 "eval" => Eval(new Arguments("eval", rest, ["--model", "--data", "--out", "--precision"], ["--json", "--write-threshold"]), stdout, stderr),
                 "enroll" => Enroll(new Arguments("enroll", rest, ["--model", "--good", "--out", "--max-bank"], ["--json"]), stdout, stderr),
-                "demo-images" => Demo(new Arguments("demo-images", rest, ["--out", "--count", "--seed", "--defect-fraction"], ["--mvtec"]), stdout),
+                "demo-images" => Demo(new Arguments("demo-images", rest, ["--out", "--count", "--seed", "--defect-fraction", "--surface"], ["--mvtec"]), stdout),
                 "keygen" => Keygen(new Arguments("keygen", rest, ["--out"], []), stdout),
                 "sign" => Sign(new Arguments("sign", rest, ["--package", "--key"], []), stdout),
                 _ => throw new CliException($"unknown command '{args[0]}' (commands: eval, enroll, capture, demo-images, status, keygen, sign, push, rollback, help)"),
@@ -234,7 +236,13 @@ public static class Commands
     private static int Demo(Arguments a, TextWriter stdout)
     {
         string dir = a.Required("--out");
-        var written = DemoImages.Write(dir, a.Int("--count", 40, 1, 100_000), a.Int("--seed", 7, int.MinValue, int.MaxValue), a.Double("--defect-fraction", 0.3, 0, 1), a.Flag("--mvtec"));
+        string name = a.Value("--surface") ?? Imaging.SyntheticSurfaces.Name(Imaging.SyntheticSurface.BrushedMetal);
+        if (!Imaging.SyntheticSurfaces.TryParse(name, out var surface))
+        {
+            throw new CliException($"demo-images: unknown --surface '{name}' (surfaces: {string.Join(", ", Imaging.SyntheticSurfaces.Names)})");
+        }
+
+        var written = DemoImages.Write(dir, a.Int("--count", 40, 1, 100_000), a.Int("--seed", 7, int.MinValue, int.MaxValue), a.Double("--defect-fraction", 0.3, 0, 1), a.Flag("--mvtec"), surface);
         stdout.WriteLine($"wrote {written.Count} images ({written.Count(w => w.Defect == Imaging.SyntheticDefect.None)} good) to {Path.GetFullPath(dir)}");
         return 0;
     }

@@ -10,15 +10,15 @@ namespace EdgeInspector.Cli;
 /// </summary>
 public static class DemoImages
 {
-    public static IReadOnlyList<(string Path, SyntheticDefect Defect)> Write(string directory, int count, int seed, double defectFraction, bool mvtec)
+    public static IReadOnlyList<(string Path, SyntheticDefect Defect)> Write(string directory, int count, int seed, double defectFraction, bool mvtec, SyntheticSurface surface = SyntheticSurface.BrushedMetal)
     {
         if (!mvtec)
         {
-            return SyntheticParts.WriteSet(directory, count, seed, defectFraction: defectFraction);
+            return SyntheticParts.WriteSet(directory, count, seed, defectFraction: defectFraction, surface: surface);
         }
 
         string flat = Path.Combine(directory, $".flat-{Environment.ProcessId}");
-        var written = SyntheticParts.WriteSet(flat, count, seed, defectFraction: defectFraction);
+        var written = SyntheticParts.WriteSet(flat, count, seed, defectFraction: defectFraction, surface: surface);
         var seeds = ImageSeeds(count, seed, defectFraction);
         var result = new List<(string, SyntheticDefect)>(written.Count);
         for (int i = 0; i < written.Count; i++)
@@ -32,7 +32,7 @@ public static class DemoImages
             if (defect != SyntheticDefect.None && seeds[i].Defect == defect)
             {
                 using var image = Cv2.ImRead(target, ImreadModes.Color);
-                using var mask = Mask(image, seeds[i].Seed);
+                using var mask = Mask(image, seeds[i].Seed, surface);
                 string maskPath = Path.Combine(directory, "ground_truth", kind, Path.GetFileNameWithoutExtension(path) + "_mask.png");
                 Directory.CreateDirectory(Path.GetDirectoryName(maskPath)!);
                 Cv2.ImWrite(maskPath, mask);
@@ -58,9 +58,9 @@ public static class DemoImages
     }
 
     /// <summary>The defect's pixels: where the image differs from the same surface rendered without it.</summary>
-    private static Mat Mask(Mat image, int seed)
+    private static Mat Mask(Mat image, int seed, SyntheticSurface surface)
     {
-        using var clean = SyntheticParts.Render(image.Width, image.Height, SyntheticDefect.None, seed);
+        using var clean = SyntheticParts.Render(image.Width, image.Height, SyntheticDefect.None, seed, surface);
         using var diff = new Mat();
         Cv2.Absdiff(image, clean, diff);
         using var gray = new Mat();

@@ -12,14 +12,14 @@ public enum SyntheticDefect
 }
 
 /// <summary>
-/// Deterministic images of a machined surface (brushed texture under slightly uneven light) with
-/// optional scratch, contamination or crack defects. They feed the demo and the tests, where no
-/// factory images exist; the same seed gives the same pixels on every machine.
+/// Deterministic images of a part's surface (brushed metal by default; see <see cref="SyntheticSurface"/>)
+/// with optional scratch, contamination or crack defects. They feed the demo, the tests and the
+/// texture benchmark, where no factory images exist; the same seed gives the same pixels on every machine.
 /// </summary>
 public static class SyntheticParts
 {
     /// <summary>Writes <paramref name="count"/> PNGs into <paramref name="directory"/> and returns their paths and defect kinds.</summary>
-    public static IReadOnlyList<(string Path, SyntheticDefect Defect)> WriteSet(string directory, int count, int seed = 7, int width = 640, int height = 480, double defectFraction = 0.3)
+    public static IReadOnlyList<(string Path, SyntheticDefect Defect)> WriteSet(string directory, int count, int seed = 7, int width = 640, int height = 480, double defectFraction = 0.3, SyntheticSurface surface = SyntheticSurface.BrushedMetal)
     {
         Directory.CreateDirectory(directory);
         var random = new Random(seed);
@@ -27,7 +27,7 @@ public static class SyntheticParts
         for (int i = 0; i < count; i++)
         {
             var defect = random.NextDouble() < defectFraction ? (SyntheticDefect)(1 + random.Next(3)) : SyntheticDefect.None;
-            using var image = Render(width, height, defect, random.Next());
+            using var image = Render(width, height, defect, random.Next(), surface);
             string path = Path.Combine(directory, $"{i:D4}_{(defect == SyntheticDefect.None ? "good" : defect.ToString().ToLowerInvariant())}.png");
             Cv2.ImWrite(path, image);
             written.Add((path, defect));
@@ -37,8 +37,14 @@ public static class SyntheticParts
     }
 
     /// <summary>Renders one BGR image.</summary>
-    public static Mat Render(int width, int height, SyntheticDefect defect, int seed)
+    public static Mat Render(int width, int height, SyntheticDefect defect, int seed, SyntheticSurface surface = SyntheticSurface.BrushedMetal)
     {
+        if (surface != SyntheticSurface.BrushedMetal)
+        {
+            return RenderSurface(width, height, defect, seed, surface);
+        }
+
+        // Brushed metal keeps its exact random sequence: the demo package and golden tests depend on its pixels.
         var random = new Random(seed);
         var image = new Mat(height, width, MatType.CV_8UC3);
         var grain = new float[width * height];
@@ -69,7 +75,21 @@ public static class SyntheticParts
         return image;
     }
 
-    private static double Gaussian(Random random) =>
+    private static Mat RenderSurface(int width, int height, SyntheticDefect defect, int seed, SyntheticSurface surface)
+    {
+        var random = new Random(seed);
+        var grey = SurfaceTextures.Render(surface, width, height, random);
+        SurfaceDefects.Draw(grey, width, height, surface, defect, random);
+        using var levels = Mat.FromPixelData(height, width, MatType.CV_32FC1, grey);
+        using var shading = new Mat();
+        levels.ConvertTo(shading, MatType.CV_8UC1);
+        var image = new Mat();
+        Cv2.Merge([shading, shading, shading], image);
+        Cv2.Multiply(image, SurfaceTextures.Tint(surface), image);
+        return image;
+    }
+
+    internal static double Gaussian(Random random) =>
         Math.Sqrt(-2.0 * Math.Log(1.0 - random.NextDouble())) * Math.Cos(2.0 * Math.PI * random.NextDouble());
 
     private static void DrawDefect(Mat image, SyntheticDefect defect, Random random)
@@ -98,14 +118,10 @@ public static class SyntheticParts
                 break;
             case SyntheticDefect.Crack:
             {
-                var p = start;
-                double angle = random.NextDouble() * Math.PI * 2;
-                for (int i = 0; i < 10; i++)
+                var path = CrackPath(start, random);
+                for (int i = 1; i < path.Length; i++)
                 {
-                    angle += (random.NextDouble() - 0.5) * 1.2;
-                    var q = new Point(p.X + (int)(12 * Math.Cos(angle)), p.Y + (int)(12 * Math.Sin(angle)));
-                    Cv2.Line(image, p, q, new Scalar(25, 25, 25), 3, LineTypes.AntiAlias);
-                    p = q;
+                    Cv2.Line(image, path[i - 1], path[i], new Scalar(25, 25, 25), 3, LineTypes.AntiAlias);
                 }
 
                 break;
@@ -114,5 +130,20 @@ public static class SyntheticParts
             case SyntheticDefect.None:
                 break;
         }
+    }
+
+    /// <summary>A crack's polyline: ten 12 px segments from <paramref name="start"/>, each turning a little.</summary>
+    internal static Point[] CrackPath(Point start, Random random)
+    {
+        var path = new Point[11];
+        path[0] = start;
+        double angle = random.NextDouble() * Math.PI * 2;
+        for (int i = 1; i < path.Length; i++)
+        {
+            angle += (random.NextDouble() - 0.5) * 1.2;
+            path[i] = new Point(path[i - 1].X + (int)(12 * Math.Cos(angle)), path[i - 1].Y + (int)(12 * Math.Sin(angle)));
+        }
+
+        return path;
     }
 }

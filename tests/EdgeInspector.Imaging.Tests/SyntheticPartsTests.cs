@@ -117,4 +117,100 @@ public sealed class SyntheticPartsTests
 
         Assert.All(set, s => Assert.Equal(defective, s.Defect != SyntheticDefect.None));
     }
+
+    public static TheoryData<SyntheticSurface> NewSurfaces() =>
+        [SyntheticSurface.CastMetal, SyntheticSurface.WovenFabric, SyntheticSurface.MouldedPlastic];
+
+    [Theory]
+    [MemberData(nameof(NewSurfaces))]
+    public void Every_surface_is_deterministic_for_a_seed(SyntheticSurface surface)
+    {
+        using var a = SyntheticParts.Render(160, 120, SyntheticDefect.Scratch, seed: 42, surface);
+        using var b = SyntheticParts.Render(160, 120, SyntheticDefect.Scratch, seed: 42, surface);
+        using var other = SyntheticParts.Render(160, 120, SyntheticDefect.Scratch, seed: 43, surface);
+
+        Assert.Equal(MatType.CV_8UC3, a.Type());
+        Assert.Equal(TestFrames.Bytes(a), TestFrames.Bytes(b));
+        Assert.True(DifferingPixels(a, other) > 160 * 120 / 2);
+    }
+
+    [Fact]
+    public void Surfaces_differ_from_each_other_for_the_same_seed()
+    {
+        var images = Enum.GetValues<SyntheticSurface>().Select(s => SyntheticParts.Render(160, 120, SyntheticDefect.None, seed: 3, s)).ToList();
+        try
+        {
+            for (int i = 0; i < images.Count; i++)
+            {
+                for (int j = i + 1; j < images.Count; j++)
+                {
+                    Assert.True(DifferingPixels(images[i], images[j]) > 160 * 120 * 9 / 10, $"surfaces {i} and {j}");
+                }
+            }
+        }
+        finally
+        {
+            images.ForEach(m => m.Dispose());
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(NewSurfaces))]
+    public void A_good_surface_is_unsaturated(SyntheticSurface surface)
+    {
+        using var good = SyntheticParts.Render(320, 240, SyntheticDefect.None, seed: 9, surface);
+        using var grey = new Mat();
+        Cv2.CvtColor(good, grey, ColorConversionCodes.BGR2GRAY);
+        using var extreme = new Mat();
+        Cv2.InRange(grey, new Scalar(1), new Scalar(254), extreme);
+
+        Assert.InRange(Cv2.Mean(grey).Val0, 60, 200);
+        Assert.True(Cv2.CountNonZero(extreme) > 320 * 240 * 99 / 100);
+    }
+
+    [Theory]
+    [InlineData(SyntheticSurface.CastMetal, SyntheticDefect.Scratch)]
+    [InlineData(SyntheticSurface.CastMetal, SyntheticDefect.Contamination)]
+    [InlineData(SyntheticSurface.CastMetal, SyntheticDefect.Crack)]
+    [InlineData(SyntheticSurface.WovenFabric, SyntheticDefect.Scratch)]
+    [InlineData(SyntheticSurface.WovenFabric, SyntheticDefect.Contamination)]
+    [InlineData(SyntheticSurface.WovenFabric, SyntheticDefect.Crack)]
+    [InlineData(SyntheticSurface.MouldedPlastic, SyntheticDefect.Scratch)]
+    [InlineData(SyntheticSurface.MouldedPlastic, SyntheticDefect.Contamination)]
+    [InlineData(SyntheticSurface.MouldedPlastic, SyntheticDefect.Crack)]
+    public void A_defect_on_any_surface_is_local_and_small(SyntheticSurface surface, SyntheticDefect defect)
+    {
+        using var good = SyntheticParts.Render(640, 480, SyntheticDefect.None, seed: 5, surface);
+        using var bad = SyntheticParts.Render(640, 480, defect, seed: 5, surface);
+
+        Assert.InRange(DifferingPixels(good, bad), 20, 640 * 480 / 50);
+    }
+
+    [Fact]
+    public void Surface_names_round_trip_and_unknown_names_are_refused()
+    {
+        Assert.Equal(["brushed-metal", "cast-metal", "woven-fabric", "moulded-plastic"], SyntheticSurfaces.Names);
+        foreach (var surface in Enum.GetValues<SyntheticSurface>())
+        {
+            Assert.True(SyntheticSurfaces.TryParse(SyntheticSurfaces.Name(surface), out var parsed));
+            Assert.Equal(surface, parsed);
+        }
+
+        Assert.False(SyntheticSurfaces.TryParse("wood", out _));
+    }
+
+    [Fact]
+    public void WriteSet_renders_the_chosen_surface()
+    {
+        using var temp = new TempDirectory();
+
+        var set = SyntheticParts.WriteSet(temp.Path, 2, seed: 4, width: 64, height: 48, defectFraction: 0, surface: SyntheticSurface.WovenFabric);
+
+        // WriteSet's sequence for a good part: the defect draw, then the part's render seed.
+        var random = new Random(4);
+        random.NextDouble();
+        using var rendered = SyntheticParts.Render(64, 48, SyntheticDefect.None, random.Next(), SyntheticSurface.WovenFabric);
+        using var written = Cv2.ImRead(set[0].Path);
+        Assert.Equal(TestFrames.Bytes(rendered), TestFrames.Bytes(written));
+    }
 }
