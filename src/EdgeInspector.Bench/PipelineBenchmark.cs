@@ -34,10 +34,13 @@ internal static class PipelineBenchmark
             SyntheticParts.WriteSet(images, 40, seed: 7);
         }
 
-        var loader = new ModelLoader(new InferenceOptions(), NullLogger<ModelLoader>.Instance);
+        // --intra-op-threads N: ONNX Runtime's thread count (0 = one per core); on a CPU-only box
+        // fewer leave the other stages a core.
+        int intraOp = int.Parse(Arg(args, "--intra-op-threads") ?? "0", CultureInfo.InvariantCulture);
+        var loader = new ModelLoader(new InferenceOptions { IntraOpThreads = intraOp }, NullLogger<ModelLoader>.Instance);
         using var slot = new ModelSlot(loader.Load(model));
         var runner = slot.Current;
-        Console.WriteLine($"model {runner.Package.Identity.Name} v{runner.Package.Identity.Version} ({runner.Width}x{runner.Height}) on {runner.Provider.Active}, {Environment.ProcessorCount} cores, {frames} frames");
+        Console.WriteLine($"model {runner.Package.Identity.Name} v{runner.Package.Identity.Version} ({runner.Width}x{runner.Height}) on {runner.Provider.Active}, {Environment.ProcessorCount} cores, ORT intra-op threads {(intraOp == 0 ? "default" : intraOp)}, {frames} frames");
 
         double rawFps = RawThroughput(runner, images, frames);
         var (pipelineFps, latencies) = await PipelineThroughputAsync(slot, images, frames);
