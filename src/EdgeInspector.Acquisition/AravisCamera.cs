@@ -410,26 +410,18 @@ public sealed class AravisCamera : BlockingCamera
         }
 
         var timeout = TimeSpan.FromMilliseconds(_options.TimeoutMs);
-        long deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
+        long deadline = FrameDeadline(timeout);
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
             nint buffer = arv_stream_timeout_pop_buffer(_stream, (ulong)PopSlice.TotalMicroseconds);
             if (buffer == 0)
             {
-                if (Stopwatch.GetTimestamp() < deadline)
+                if (WaitOn(ref deadline, timeout, _options.Trigger))
                 {
                     continue;
                 }
 
-                if (_options.Trigger == CameraTrigger.Line0 && CameraAnswers())
-                {
-                    // No part has triggered the camera yet; it is alive, keep waiting.
-                    deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
-                    continue;
-                }
-
-                LoseConnection();
                 throw new CameraException($"No frame from the Aravis camera within {_options.TimeoutMs} ms (Camera:Aravis:TimeoutMs, trigger {_options.Trigger}): the camera or its stream is lost; reopening.", disconnected: true);
             }
 
@@ -506,7 +498,7 @@ public sealed class AravisCamera : BlockingCamera
         }
     }
 
-    private bool CameraAnswers()
+    protected override bool CameraAnswers()
     {
         nint error = 0;
         arv_camera_get_string(_camera, "TriggerMode", ref error);

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using EdgeInspector.Core;
 
 namespace EdgeInspector.Acquisition;
@@ -121,6 +122,34 @@ public abstract class BlockingCamera : ICamera
 
     /// <summary>The device is gone (no frame in time, a refused trigger): captures fail until <see cref="OpenAsync"/>.</summary>
     protected void LoseConnection() => _connected = false;
+
+    /// <summary>Whether the device still answers a register read; only a hardware-triggered camera needs it.</summary>
+    protected virtual bool CameraAnswers() => false;
+
+    /// <summary>The Stopwatch tick at which a frame waited for since now is overdue.</summary>
+    protected static long FrameDeadline(TimeSpan timeout) => Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
+
+    /// <summary>
+    /// After a driver wait slice that brought no frame: true to wait on, while inside the timeout
+    /// or while a Line0-triggered camera still answers (no part has come yet: the deadline is
+    /// renewed); false when the stream is lost, which is then recorded with <see cref="LoseConnection"/>.
+    /// </summary>
+    protected bool WaitOn(ref long deadline, TimeSpan timeout, CameraTrigger trigger)
+    {
+        if (Stopwatch.GetTimestamp() < deadline)
+        {
+            return true;
+        }
+
+        if (trigger == CameraTrigger.Line0 && CameraAnswers())
+        {
+            deadline = FrameDeadline(timeout);
+            return true;
+        }
+
+        LoseConnection();
+        return false;
+    }
 
     /// <summary>Tears down, starts a new session (the old one was cancelled by <see cref="OpenAsync"/>) and connects.</summary>
     private void Reopen(CancellationToken cancellationToken)

@@ -317,26 +317,18 @@ public sealed class SpinnakerCamera : BlockingCamera
         }
 
         var timeout = TimeSpan.FromMilliseconds(_options.TimeoutMs);
-        long deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
+        long deadline = FrameDeadline(timeout);
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
             int error = spinCameraGetNextImageEx(_camera, (ulong)WaitSlice.TotalMilliseconds, out nint image);
             if (error == ErrorTimeout || (error == Success && image == 0))
             {
-                if (Stopwatch.GetTimestamp() < deadline)
+                if (WaitOn(ref deadline, timeout, _options.Trigger))
                 {
                     continue;
                 }
 
-                if (_options.Trigger == CameraTrigger.Line0 && CameraAnswers())
-                {
-                    // No part has triggered the camera yet; it is alive, keep waiting.
-                    deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
-                    continue;
-                }
-
-                LoseConnection();
                 throw new CameraException($"No frame from the Spinnaker camera within {_options.TimeoutMs} ms (Camera:Spinnaker:TimeoutMs, trigger {_options.Trigger}): the camera or its stream is lost; reopening.", disconnected: true);
             }
 
@@ -411,7 +403,7 @@ public sealed class SpinnakerCamera : BlockingCamera
         }
     }
 
-    private bool CameraAnswers()
+    protected override bool CameraAnswers()
     {
         nint node = Node(_nodeMap, "TriggerMode");
         return node != 0 && spinEnumerationGetCurrentEntry(node, out nint entry) == Success && entry != 0;
