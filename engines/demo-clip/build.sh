@@ -15,13 +15,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 # shellcheck source=engines/demo-clip/recipe.sh
 source "$here/recipe.sh"
-py=${PYTHON:-/usr/bin/python3}
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-
-trainer() { PYTHONPATH="$root/src/trainer" "$py" -m edgeinspector_trainer "$@"; }
-dotnet build "$root/src/EdgeInspector.Cli" -c Release -v q -nologo >/dev/null
-ei() { dotnet "$root/src/EdgeInspector.Cli/bin/Release/net10.0/edge-inspector.dll" "$@"; }
+use_tools
 
 trainer make-tiny-clip --out "$work/clip" --seed "$CLIP_SEED"
 ei demo-images --out "$work/good" --count "$GOOD_COUNT" --seed "$GOOD_SEED" --defect-fraction 0

@@ -22,12 +22,7 @@ while (($#)); do
     *) echo "usage: $0 [--seeds \"0 1 2 3 4\"] [--heldout \"11 13 17\"] [--text-weight W]" >&2; exit 2 ;;
   esac
 done
-py=${PYTHON:-/usr/bin/python3}
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-trainer() { PYTHONPATH="$root/src/trainer" "$py" -m edgeinspector_trainer "$@"; }
-dotnet build "$root/src/EdgeInspector.Cli" -c Release -v q -nologo >/dev/null
-ei() { dotnet "$root/src/EdgeInspector.Cli/bin/Release/net10.0/edge-inspector.dll" "$@"; }
+use_tools
 
 ei demo-images --out "$work/good" --count "$GOOD_COUNT" --seed "$GOOD_SEED" --defect-fraction 0 >/dev/null
 for h in $heldout; do

@@ -26,12 +26,7 @@ while (($#)); do
     *) echo "usage: $0 [--surfaces \"brushed-metal cast-metal ...\"] [--heldout \"11\"] [--max-bank N] [--image-size PX]" >&2; exit 2 ;;
   esac
 done
-py=${PYTHON:-/usr/bin/python3}
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-trainer() { PYTHONPATH="$root/src/trainer" "$py" -m edgeinspector_trainer "$@"; }
-dotnet build "$root/src/EdgeInspector.Cli" -c Release -v q -nologo >/dev/null
-ei() { dotnet "$root/src/EdgeInspector.Cli/bin/Release/net10.0/edge-inspector.dll" "$@"; }
+use_tools
 
 row() { # surface heldout precision json
   jq -r --arg s "$1" --arg h "$2" --arg p "$3" \
