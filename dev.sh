@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # One entry point for a checkout: set-up, demo, tests, benchmark, and the two tools.
-#   ./dev.sh demo [agent flags]      run the agent on embedded defaults (see README)
+#   ./dev.sh demo [agent flags]      run the agent on embedded defaults and the default engine (see README)
 #   ./dev.sh test                    install what is missing (as root), build, run every test
-#   ./dev.sh bench [--frames N]      raw ONNX Runtime vs full-pipeline throughput (--intra-op-threads N)
+#   ./dev.sh bench [--frames N]      raw ONNX Runtime vs full-pipeline throughput (--intra-op-threads N, --model PKG)
 #   ./dev.sh trainer CMD ...         the workstation trainer (Python/PyTorch)
 #   ./dev.sh edge-inspector CMD ...  the model tool (eval, enroll, ...) on the serving path
 #   ./dev.sh arm64-smoke [--broker URI]   the linux-arm64 build under qemu-user, a few demo frames
@@ -15,6 +15,8 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 # Debian packages each command needs: what runs the tests for real (Mosquitto, PyTorch, Aravis'
 # fake camera, shellcheck, systemd-analyze) and OpenCvSharp's native dependency (GTK).
 APT_RUNTIME=(libgtk-3-0)
+# The default engine is built from NuGet's pretrained ResNet18 by the trainer (Debian's PyTorch).
+APT_ENGINE=(python3 python3-torch python3-onnx python3-numpy python3-opencv libopenblas0-pthread)
 APT_TEST=(mosquitto mosquitto-clients python3 python3-torch python3-onnx python3-numpy python3-opencv python3-pytest
           libopenblas0-pthread shellcheck systemd aravis-tools)
 PY=/usr/bin/python3
@@ -53,17 +55,35 @@ build_agent() {
   dotnet build src/EdgeInspector.Agent -c "$CONFIG" -v q -nologo >&2
 }
 
+# The default engine (PatchCore on the pretrained ResNet18, enrolled on the demo parts), rebuilt
+# only when its recipe or the code that writes it changed.
+DEFAULT_ENGINE=.work/engines/patchcore-resnet18
+ensure_default_engine() {
+  ensure_packages "${APT_RUNTIME[@]}" "${APT_ENGINE[@]}"
+  ensure_dotnet
+  engines/patchcore-resnet18/build.sh --out "$DEFAULT_ENGINE" --if-stale >/dev/null
+}
+
+has_model_flag() {
+  local a
+  for a in "$@"; do [[ "$a" == --model || "$a" == --model=* ]] && return 0; done
+  return 1
+}
+
 cmd_demo() {
-  ensure_packages "${APT_RUNTIME[@]}"
+  ensure_default_engine
   build_agent
-  exec dotnet "src/EdgeInspector.Agent/bin/$CONFIG/net10.0/edge-inspector-agent.dll" --demo --model engines/demo-clip "$@"
+  local default_model=()
+  has_model_flag "$@" || default_model=(--model "$DEFAULT_ENGINE")
+  exec dotnet "src/EdgeInspector.Agent/bin/$CONFIG/net10.0/edge-inspector-agent.dll" --demo "${default_model[@]}" "$@"
 }
 
 cmd_bench() {
-  ensure_packages "${APT_RUNTIME[@]}"
-  ensure_dotnet
+  ensure_default_engine
   dotnet build src/EdgeInspector.Bench -c Release -v q -nologo >&2
-  exec dotnet src/EdgeInspector.Bench/bin/Release/net10.0/edge-inspector-bench.dll "$@"
+  local default_model=()
+  has_model_flag "$@" || default_model=(--model "$DEFAULT_ENGINE")
+  exec dotnet src/EdgeInspector.Bench/bin/Release/net10.0/edge-inspector-bench.dll "${default_model[@]}" "$@"
 }
 
 cmd_edge_inspector() {
@@ -180,7 +200,8 @@ run_pytest() {
   local log line
   log=$(mktemp)
   echo "==> pytest tests/trainer"
-  PYTHONPATH="$ROOT/src/trainer" "$PY" -m pytest tests/trainer -q -p no:cacheprovider 2>&1 | tee "$log" | tail -15 || true
+  EDGEINSPECTOR_RESNET18_ONNX=$(dotnet "src/EdgeInspector.Cli/bin/$CONFIG/net10.0/edge-inspector.dll" weights) \
+    PYTHONPATH="$ROOT/src/trainer" "$PY" -m pytest tests/trainer -q -p no:cacheprovider 2>&1 | tee "$log" | tail -15 || true
   line=$(grep -E '^=*\s*[0-9]+ (passed|failed)|^=*\s*no tests ran' "$log" | tail -1 || true)
   if [ -z "$line" ]; then
     echo "!! pytest printed no summary" >&2
@@ -229,6 +250,12 @@ cmd_test() {
   echo "==> dotnet build"
   if ! dotnet build EdgeInspector.sln -c "$CONFIG" -v q -nologo; then
     echo "The build failed (errors above): no test ran."
+    echo "0 passed, 1 failed"
+    return 1
+  fi
+  echo "==> default engine ($DEFAULT_ENGINE)"
+  if ! engines/patchcore-resnet18/build.sh --out "$DEFAULT_ENGINE" --if-stale >/dev/null; then
+    echo "The default engine could not be built (errors above): no test ran."
     echo "0 passed, 1 failed"
     return 1
   fi

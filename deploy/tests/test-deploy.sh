@@ -26,7 +26,7 @@ reject() {
 
 # ---- shellcheck -------------------------------------------------------------------------------
 if command -v shellcheck >/dev/null; then
-  for f in deploy-jetson.sh deploy/*.sh deploy/tests/*.sh; do
+  for f in deploy-jetson.sh deploy/*.sh deploy/tests/*.sh dev.sh engines/*.sh engines/*/*.sh; do
     if out=$(shellcheck -x "$f" 2>&1); then ok "shellcheck $f"; else fail "shellcheck $f" "$out"; fi
   done
 else

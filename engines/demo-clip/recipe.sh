@@ -9,13 +9,5 @@ GOOD_COUNT=40
 HELDOUT_SEED=11      # demo-images --seed of the 60 held-out parts build.sh evaluates on
 HELDOUT_COUNT=60
 
-# The two tools the scripts drive (the CLI built once, Release) and a scratch folder $work removed
-# on exit; call after the flags are parsed. Needs $root.
-use_tools() {
-  py=${PYTHON:-/usr/bin/python3}
-  work=$(mktemp -d)
-  trap 'rm -rf "$work"' EXIT
-  dotnet build "$root/src/EdgeInspector.Cli" -c Release -v q -nologo >/dev/null
-}
-trainer() { PYTHONPATH="$root/src/trainer" "$py" -m edgeinspector_trainer "$@"; }
-ei() { dotnet "$root/src/EdgeInspector.Cli/bin/Release/net10.0/edge-inspector.dll" "$@"; }
+# shellcheck source=engines/tools.sh
+source "$root/engines/tools.sh"

@@ -62,6 +62,11 @@ public static class Commands
               device goes back to its previous package (--to: only if that is VERSION); exit 0
               when it did. --key is the signing key here, --cert-key the TLS client key.
 
+          edge-inspector weights
+              checks and prints the path of the default engine's ImageNet ResNet18 (NuGet
+              Microsoft.ML.DnnImageFeaturizer.ResNet18, restored by the build; SHA-256 verified),
+              for the trainer's export-patchcore --weights.
+
         Exit codes: 0 done, 2 bad arguments or data (one line on stderr), 1 unexpected failure.
         """;
 
@@ -105,7 +110,8 @@ public static class Commands
                 "demo-images" => Demo(new Arguments("demo-images", rest, ["--out", "--count", "--seed", "--defect-fraction", "--surface"], ["--mvtec"]), stdout),
                 "keygen" => Keygen(new Arguments("keygen", rest, ["--out"], []), stdout),
                 "sign" => Sign(new Arguments("sign", rest, ["--package", "--key"], []), stdout),
-                _ => throw new CliException($"unknown command '{args[0]}' (commands: eval, enroll, capture, demo-images, status, keygen, sign, push, rollback, help)"),
+                "weights" => Weights(rest, stdout),
+                _ => throw new CliException($"unknown command '{args[0]}' (commands: eval, enroll, capture, demo-images, status, keygen, sign, push, rollback, weights, help)"),
             };
         }
         catch (CliException e)
@@ -117,6 +123,20 @@ public static class Commands
         {
             stderr.WriteLine($"error: {e.Message}");
             return 2;
+        }
+    }
+
+    private static int Weights(string[] rest, TextWriter stdout)
+    {
+        _ = new Arguments("weights", rest, [], []); // takes no arguments: refuses any
+        try
+        {
+            stdout.WriteLine(Engines.PretrainedWeights.Verify());
+            return 0;
+        }
+        catch (Engines.PretrainedWeightsException e)
+        {
+            throw new CliException(e.Message);
         }
     }
 

@@ -39,6 +39,27 @@ public sealed record ModelManifest
 
     /// <summary>Optional: the package an enrolled one was made from.</summary>
     public ModelLineage? DerivedFrom { get; set; }
+
+    /// <summary>Optional: what a memory-bank engine's features are (PatchCore packages); the loader checks the bank against it.</summary>
+    public EngineInfo? Engine { get; set; }
+}
+
+/// <summary>A memory-bank engine: its kind, the backbone layers its patch features come from and their width.</summary>
+public sealed record EngineInfo
+{
+    /// <summary><c>patchcore</c> for the default engine.</summary>
+    public string Kind { get; set; } = "";
+
+    public List<string> Layers { get; set; } = [];
+
+    /// <summary>Values per patch feature: every memory bank row of this package has this many.</summary>
+    public int FeatureWidth { get; set; }
+
+    /// <summary>The channel order the backbone sees (<c>bgr</c> for the CNTK ImageNet weights).</summary>
+    public string? ChannelOrder { get; set; }
+
+    /// <summary>SHA-256 of the pretrained weight file the graph was built from.</summary>
+    public string? WeightsSha256 { get; set; }
 }
 
 /// <summary>The source of an enrolled package: its name, version and the SHA-256 of its model.onnx.</summary>

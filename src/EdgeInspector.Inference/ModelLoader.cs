@@ -7,6 +7,8 @@ namespace EdgeInspector.Inference;
 /// <summary>Verifies a model package and opens it on the best available execution provider.</summary>
 public sealed partial class ModelLoader(InferenceOptions options, ILogger<ModelLoader> logger)
 {
+    public const string MemoryBankName = "memory_bank";
+
     public ModelRunner Load(string packageDirectory) => Load(packageDirectory, null);
 
     /// <summary>
@@ -27,6 +29,7 @@ public sealed partial class ModelLoader(InferenceOptions options, ILogger<ModelL
         sessionOptions.AddSessionConfigEntry("session.intra_op.allow_spinning", options.AllowSpinning ? "1" : "0");
         sessionOptions.AddSessionConfigEntry("session.inter_op.allow_spinning", options.AllowSpinning ? "1" : "0");
         var choice = package.SelectModel(options.RequestedPrecision);
+        CheckMemoryBank(package, choice);
         if (choice.FallbackReason is { } reason)
         {
             LogPrecisionFallback(logger, reason);
@@ -81,6 +84,30 @@ public sealed partial class ModelLoader(InferenceOptions options, ILogger<ModelL
             }
 
             throw;
+        }
+    }
+
+    /// <summary>
+    /// A bank enrolled on another backbone would fail deep in ONNX Runtime (or, worse, fit by
+    /// accident): the manifest's engine says how wide its patch features are, the bank must match.
+    /// </summary>
+    private static void CheckMemoryBank(ModelPackage package, ModelFileChoice choice)
+    {
+        if (package.Manifest.Engine is not { FeatureWidth: > 0 } engine)
+        {
+            return;
+        }
+
+        byte[] model = File.ReadAllBytes(choice.Path);
+        if (!OnnxInitializers.Contains(model, MemoryBankName))
+        {
+            throw new ModelPackageException($"'{choice.Path}' has no {MemoryBankName} initializer, but the manifest describes a {engine.Kind} engine, which scores against one: re-export the package (trainer export-patchcore) and enroll it");
+        }
+
+        var bank = OnnxInitializers.Read(model, MemoryBankName);
+        if (bank.Dims.Length != 2 || bank.Dims[1] != engine.FeatureWidth)
+        {
+            throw new ModelPackageException($"'{choice.Path}': its memory bank is [{string.Join(", ", bank.Dims)}] but the {package.Manifest.Backbone} backbone ({string.Join("+", engine.Layers)}) gives {engine.FeatureWidth}-wide patch features: the bank was enrolled with another backbone; enroll this package again (edge-inspector enroll or cmd/enroll)");
         }
     }
 

@@ -8,8 +8,6 @@ namespace EdgeInspector.Inference.Tests;
 
 public sealed class ModelRunnerTests : IDisposable
 {
-    private static readonly FramePool Pool = new();
-
     private readonly ModelRunner _runner = Models.LoadBaseline();
     private readonly ModelInputWriter _writer = new();
 
@@ -19,15 +17,7 @@ public sealed class ModelRunnerTests : IDisposable
         _writer.Dispose();
     }
 
-    private float Score(SyntheticDefect defect, int seed)
-    {
-        using var bgr = SyntheticParts.Render(640, 480, defect, seed);
-        using var frame = Pool.Rent(640, 480, PixelFormat.Bgr8, seed, 0, 0);
-        System.Runtime.InteropServices.Marshal.Copy(bgr.Data, frame.Buffer, 0, frame.Length);
-        var input = new byte[_runner.InputLength];
-        _writer.Write(frame, _runner.Width, _runner.Height, _runner.Package.Manifest.Input.Resize, input);
-        return _runner.Run(input);
-    }
+    private float Score(SyntheticDefect defect, int seed) => Models.ScoreSynthetic(_runner, _writer, defect, seed);
 
     private double Threshold => _runner.Package.Manifest.Decision.ImageThreshold;
 

@@ -115,3 +115,17 @@ def mvtec_dataset(tmp_path):
 
 def read_json(path):
     return json.loads(path.read_text())
+
+
+@pytest.fixture(scope="session")
+def resnet18_onnx():
+    """NuGet's ImageNet ResNet18.onnx: ./dev.sh test passes the path the build verified; a
+    developer's plain pytest finds it in the default NuGet cache after any dotnet build."""
+    import os
+    from pathlib import Path
+    path = Path(os.environ.get("EDGEINSPECTOR_RESNET18_ONNX") or Path.home() / ".nuget/packages/microsoft.ml."
+                "dnnimagefeaturizer.resnet18/0.24.0/tools/DnnImageModels/ResNet18Onnx/ResNet18.onnx")
+    if not path.is_file():
+        pytest.fail(f"{path} missing: restore the pretrained weights with 'dotnet build src/EdgeInspector.Engines' "
+                    "(or run ./dev.sh test), or set EDGEINSPECTOR_RESNET18_ONNX")
+    return path

@@ -26,6 +26,12 @@ def _export(a):
                    text_weight=a.text_weight, log=lambda m: print(m, flush=True))
 
 
+def _export_patchcore(a):
+    from .patchcore import export_patchcore
+    export_patchcore(a.weights, a.out, image_size=a.image_size, channel_order=a.channel_order, int8=a.int8,
+                     calibration=a.calibration, name=a.name, version=a.version, log=lambda m: print(m, flush=True))
+
+
 def _reference(a):
     """Raw little-endian files, so a C# test reads them without an .npy parser."""
     import numpy as np
@@ -107,6 +113,20 @@ def build_parser():
                    help="with a memory bank: the text map's share of map and score (0.5 averages them, as "
                         "AnomalyCLIP/WinCLIP+ do; 0 = memory bank only, PatchCore, for prompts without meaning)")
     s.set_defaults(fn=_export)
+
+    s = sub.add_parser("export-patchcore",
+                       help="write an enrollable PatchCore package on the ImageNet ResNet18 (the default engine)")
+    s.add_argument("--weights", required=True,
+                   help="ResNet18.onnx from NuGet's Microsoft.ML.DnnImageFeaturizer.ResNet18 (edge-inspector weights)")
+    s.add_argument("--out", required=True, help="package folder")
+    s.add_argument("--image-size", type=int, default=224, help="model input, a multiple of 16 (224, 256, 320)")
+    s.add_argument("--channel-order", choices=("bgr", "rgb"), default="bgr",
+                   help="order the network sees; bgr is what the CNTK weights were trained on")
+    s.add_argument("--int8", action="store_true", help="also write model.int8.onnx (QDQ)")
+    s.add_argument("--calibration", help="folder of good images for INT8 calibration")
+    s.add_argument("--name", default="patchcore-resnet18")
+    s.add_argument("--version", type=int, default=1)
+    s.set_defaults(fn=_export_patchcore)
 
     s = sub.add_parser("reference", help="PyTorch anomaly maps/scores for a package (ONNX parity checks)")
     s.add_argument("--clip", required=True)

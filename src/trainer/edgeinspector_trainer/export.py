@@ -38,6 +38,12 @@ def gaussian_kernel(sigma, radius):
     return k / k.sum()
 
 
+def smooth(amap, kernel_h, kernel_v, radius):
+    """Separable Gaussian over [N,1,H,W] with reflect padding (the reference evaluation's sigma 4)."""
+    amap = F.conv2d(F.pad(amap, (radius, radius, 0, 0), mode="reflect"), kernel_h)
+    return F.conv2d(F.pad(amap, (0, 0, radius, radius), mode="reflect"), kernel_v)
+
+
 class InspectionModel(nn.Module):
     """AnomalyCLIP inference: text map (mean over layers) fused with the memory map when a bank
     is given, upsampled, Gaussian-smoothed (sigma 4, as the reference's evaluation does).
@@ -77,9 +83,7 @@ class InspectionModel(nn.Module):
         # Python-int sizes keep the exported Resize and output shapes static.
         amap = F.interpolate(text_map.reshape(-1, 1, grid, grid), size=(self.size, self.size), mode="bilinear",
                              align_corners=False)
-        r = self.radius
-        amap = F.conv2d(F.pad(amap, (r, r, 0, 0), mode="reflect"), self.smooth_h)
-        amap = F.conv2d(F.pad(amap, (0, 0, r, r), mode="reflect"), self.smooth_v).clamp(0, 1)
+        amap = smooth(amap, self.smooth_h, self.smooth_v, self.radius).clamp(0, 1)
         image_prob = (glob @ text_features.t() / TEMPERATURE).softmax(-1)[:, 1]
         # The global prompt score alone misses small defects; the map maximum catches them.
         score = w * image_prob + (1 - w) * amap.flatten(1).amax(1)
@@ -131,9 +135,15 @@ def export_onnx(model, path, text_features, memory_bank=None):
         names = names + ["memory_bank", "text_weight"]
         axes["memory_bank"] = {0: "M"}  # no static bank size in the graph: enroll swaps in another bank
     _torch_export(model, args, path, names, ["anomaly_map", "score"], axes)
+    return freeze_inputs(path, names[1:], args[1:], size)
+
+
+def freeze_inputs(path, names, values, size):
+    """Turn the exported graph inputs `names` into named initializers holding `values` (so enroll
+    and the reference can find and replace them) and state the contract's output shapes."""
     proto = onnx.load(str(path))
     graph = proto.graph
-    for name, value in zip(names[1:], args[1:]):
+    for name, value in zip(names, values):
         inp = next(i for i in graph.input if i.name == name)
         graph.input.remove(inp)
         graph.initializer.append(onnx.numpy_helper.from_array(value.detach().float().numpy(), name))

@@ -20,7 +20,7 @@ except ImportError:  # onnx < 1.13
         return TENSOR_TYPE_TO_NP_TYPE[t]
 
 
-def _attrs(node):
+def node_attrs(node):
     out = {}
     for a in node.attribute:
         v = onnx.helper.get_attribute_value(a)
@@ -55,6 +55,30 @@ def _conv(x, w, b=None, strides=(1, 1), pads=(0, 0, 0, 0), group=1, dilations=(1
     win = np.lib.stride_tricks.sliding_window_view(x, w.shape[2:], axis=(2, 3))[:, :, ::strides[0], ::strides[1]]
     y = np.einsum("nchwij,ocij->nohw", win, w, optimize=True).astype(x.dtype)
     return y + b.reshape(1, -1, 1, 1) if b is not None else y
+
+
+def _pool(reduce, fill):
+    def op(x, kernel_shape, strides=(1, 1), pads=(0, 0, 0, 0), count_include_pad=0, ceil_mode=0, **_):
+        if ceil_mode:
+            raise ExportError("pooling with ceil_mode=1 is not supported")
+        padded = np.pad(x, ((0, 0), (0, 0), (pads[0], pads[2]), (pads[1], pads[3])), constant_values=fill)
+        win = np.lib.stride_tricks.sliding_window_view(padded, tuple(kernel_shape), axis=(2, 3))
+        win = win[:, :, ::strides[0], ::strides[1]]
+        if reduce == "max":
+            return win.max(axis=(-2, -1)).astype(x.dtype)
+        total = win.sum(axis=(-2, -1))
+        if count_include_pad or not any(pads):
+            return (total / np.prod(kernel_shape)).astype(x.dtype)
+        ones = np.pad(np.ones(x.shape[2:], x.dtype), ((pads[0], pads[2]), (pads[1], pads[3])))
+        count = np.lib.stride_tricks.sliding_window_view(ones, tuple(kernel_shape))[::strides[0], ::strides[1]]
+        return (total / count.sum(axis=(-2, -1))).astype(x.dtype)
+    return op
+
+
+def _batchnorm(x, scale, bias, mean, var, epsilon=1e-5, **_):
+    shape = (1, -1) + (1,) * (x.ndim - 2)
+    inv = scale / np.sqrt(var + epsilon)
+    return ((x - mean.reshape(shape)) * inv.reshape(shape) + bias.reshape(shape)).astype(x.dtype)
 
 
 def _linear_axis(x, axis, out_len, mode):
@@ -159,6 +183,10 @@ _OPS = {
                                                 ).astype(x.dtype),
     "Softmax": _softmax, "LayerNormalization": _layernorm, "Conv": _conv, "Resize": _resize, "Pad": _pad,
     "Slice": _slice, "Gemm": _gemm, "QuantizeLinear": _quantize, "DequantizeLinear": _dequantize,
+    "Relu": lambda x: np.maximum(x, 0).astype(x.dtype), "MaxPool": _pool("max", -np.inf),
+    "AveragePool": _pool("mean", 0), "BatchNormalization": _batchnorm,
+    "Split": lambda x, split=None, axis=0: tuple(np.split(x, np.cumsum(split)[:-1], axis=axis)),
+    "ReduceMin": _reduce(np.min),
     "ReduceMean": _reduce(np.mean), "ReduceMax": _reduce(np.max), "ReduceSum": _reduce(np.sum),
     "ReduceL2": _reduce(lambda x, axis, keepdims: np.sqrt((x * x).sum(axis=axis, keepdims=keepdims))),
 }
@@ -178,7 +206,7 @@ class OnnxNumpyRunner:
         env = dict(self.init)
         env.update(feeds)
         for node in self.model.graph.node:
-            attrs = _attrs(node)
+            attrs = node_attrs(node)
             if node.op_type == "Constant":
                 outs = [onnx.numpy_helper.to_array(attrs["value"])]
             else:

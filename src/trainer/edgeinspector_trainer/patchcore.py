@@ -1,0 +1,151 @@
+"""Few-shot PatchCore on the ImageNet-pretrained ResNet18 (cntk_resnet): the default engine.
+
+Patch features are the stride-8 and stride-16 stages (layer2, 128 channels; layer3, 256
+channels), each averaged over its 3x3 neighbourhood, layer3 upsampled to layer2's grid and
+concatenated: 384 values per patch, one patch per 8x8 input pixels. A memory bank of good
+patches (greedy coreset, built by `edge-inspector enroll` or on the device by `cmd/enroll`)
+is the `memory_bank` initializer of model.onnx; each patch's anomaly is its Euclidean distance
+to the nearest bank row, computed as |x|^2 - 2 x.B^T + |B|^2 and ReduceMin (one MatMul and
+static shapes, which TensorRT runs as a GEMM; no TopK). The patch map is upsampled to the input
+size, smoothed with a Gaussian of sigma 4 and squashed into [0,1) as d / (d + distance_scale)
+(monotonic, so rankings and AUROC are the distance's); the image score is the map's maximum.
+
+Same package contract as the CLIP engine: input `image` uint8 [N,H,W,3] RGB (channel order and
+ImageNet mean applied in the graph), outputs `anomaly_map` [N,1,H,W] and `score` [N];
+features.onnx gives `patch_features` [N,P,384] for enrollment."""
+import json
+from pathlib import Path
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from .cntk_resnet import load_cntk_resnet, network_pixels
+from .errors import ExportError
+from .export import SMOOTHING_SIGMA, _torch_export, freeze_inputs, gaussian_kernel, sha256_file, smooth, write_manifest
+from .package import MAX_CALIBRATION_IMAGES, good_images
+from .quantize import quantize_qdq
+
+BACKBONE = "resnet18-imagenet-cntk"
+LAYERS = (2, 3)
+FEATURE_WIDTH = 128 + 256
+# Typical nearest-neighbour distance of a good patch to its bank (measured on the demo parts
+# and the texture benchmarks: 3-8): the map reads ~0.5 there and keeps resolution above it.
+DISTANCE_SCALE = 6.0
+MIN_IMAGE_SIZE = 64
+
+
+class PatchCoreFeatures(nn.Module):
+    """uint8 [N,H,W,3] RGB -> locally aggregated layer2+layer3 patch features [N,384,H/8,W/8]."""
+
+    def __init__(self, resnet, channel_order="bgr"):
+        super().__init__()
+        self.resnet = resnet
+        self.channel_order = channel_order
+
+    def forward(self, image):
+        f2, f3 = self.resnet(network_pixels(image, self.channel_order), LAYERS)
+        f2 = F.avg_pool2d(f2, 3, 1, 1, count_include_pad=False)
+        f3 = F.avg_pool2d(f3, 3, 1, 1, count_include_pad=False)
+        # Python-int sizes keep the exported Resize static.
+        f3 = F.interpolate(f3, size=(int(f2.shape[2]), int(f2.shape[3])), mode="bilinear", align_corners=False)
+        return torch.cat([f2, f3], 1)
+
+
+class PatchFeatureModel(nn.Module):
+    """features.onnx: `patch_features` [N,P,384], P = (H/8) x (W/8), row-major."""
+
+    def __init__(self, features):
+        super().__init__()
+        self.features = features
+
+    def forward(self, image):
+        return self.features(image).flatten(2).transpose(1, 2)
+
+
+def nearest_distance(patches, bank):
+    """patches [N,P,E], bank [M,E] -> Euclidean distance to the nearest bank row [N,P]."""
+    d2 = (patches * patches).sum(-1, keepdim=True) - 2 * patches @ bank.t() + (bank * bank).sum(-1)
+    return d2.amin(-1).clamp(min=0).sqrt()
+
+
+class PatchCoreModel(nn.Module):
+    """model.onnx: (image, memory_bank, distance_scale) -> (anomaly_map [N,1,H,W], score [N])."""
+
+    def __init__(self, features, size):
+        super().__init__()
+        self.features = features
+        self.size = size
+        radius = min(int(4 * SMOOTHING_SIGMA + 0.5), size - 1)
+        k = gaussian_kernel(SMOOTHING_SIGMA, radius)
+        self.radius = radius
+        self.register_buffer("smooth_h", k.reshape(1, 1, 1, -1))
+        self.register_buffer("smooth_v", k.reshape(1, 1, -1, 1))
+
+    def distance_map(self, image, memory_bank):
+        """Smoothed nearest-neighbour distance at input resolution [N,1,H,W]."""
+        feats = self.features(image)
+        h, w = int(feats.shape[2]), int(feats.shape[3])  # static grid; the batch stays dynamic (-1)
+        dist = nearest_distance(feats.flatten(2).transpose(1, 2), memory_bank).reshape(-1, 1, h, w)
+        dist = F.interpolate(dist, size=(self.size, self.size), mode="bilinear", align_corners=False)
+        return smooth(dist, self.smooth_h, self.smooth_v, self.radius).clamp(min=0)
+
+    def forward(self, image, memory_bank, distance_scale):
+        dist = self.distance_map(image, memory_bank)
+        amap = dist / (dist + distance_scale)
+        return amap, amap.flatten(1).amax(1)
+
+
+def build_models(weights, image_size=224, channel_order="bgr", verify=True):
+    if image_size < MIN_IMAGE_SIZE or image_size % 16:
+        raise ExportError(f"image size {image_size}: use a multiple of 16 of at least {MIN_IMAGE_SIZE} "
+                          "(layer3 has stride 16); 224 is the default, 256 and 320 see finer defects")
+    features = PatchCoreFeatures(load_cntk_resnet(weights, verify), channel_order).eval()
+    return PatchFeatureModel(features).eval(), PatchCoreModel(features, image_size).eval()
+
+
+def export_patchcore(weights, out, image_size=224, channel_order="bgr", int8=False, calibration=None,
+                     name="patchcore-resnet18", version=1, log=print, verify=True):
+    """An enrollable package: features.onnx, model.onnx with a one-row placeholder `memory_bank`
+    (enroll replaces it), optionally model.int8.onnx (INT8 QDQ calibrated on `calibration`, a
+    folder of good images), manifest.json. Thresholds are set by enroll."""
+    if int8 and not calibration:
+        raise ExportError("--int8 needs calibration images: pass --calibration DIR with good images of the part")
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    feature_model, model = build_models(weights, image_size, channel_order, verify)
+    dummy = torch.zeros(1, image_size, image_size, 3, dtype=torch.uint8)
+    _torch_export(feature_model, (dummy,), out / "features.onnx", ["image"], ["patch_features"],
+                  {"image": {0: "N"}, "patch_features": {0: "N"}})
+    log(f"wrote {out / 'features.onnx'}")
+    bank = torch.zeros(1, FEATURE_WIDTH)
+    scale = torch.tensor(DISTANCE_SCALE, dtype=torch.float32)
+    export_model_onnx(model, out / "model.onnx", bank, scale)
+    log(f"wrote {out / 'model.onnx'} (placeholder memory bank: run edge-inspector enroll)")
+    files, models = ["model.onnx", "features.onnx"], {"fp32": "model.onnx"}
+    if int8:
+        calib = good_images(calibration, image_size)[:MAX_CALIBRATION_IMAGES]
+        quantize_qdq(out / "model.onnx", out / "model.int8.onnx", list(calib))
+        files.append("model.int8.onnx")
+        models["int8"] = "model.int8.onnx"
+        log(f"wrote {out / 'model.int8.onnx'} (INT8 QDQ, calibrated on {len(calib)} good images)")
+    decision = {"image_threshold": 0.5, "pixel_threshold": 0.5, "score_scale": 0.05, "min_region_area_px": 16}
+    manifest = write_manifest(
+        out, files, name, version, BACKBONE, image_size, decision, {},
+        f"PatchCore on ImageNet ResNet18 (layer2+layer3, 3x3 aggregation, {channel_order.upper()} input), "
+        "placeholder memory bank (not enrolled)", models)
+    manifest["engine"] = {"kind": "patchcore", "layers": ["layer2", "layer3"], "feature_width": FEATURE_WIDTH,
+                          "channel_order": channel_order, "weights_sha256": sha256_file(weights) if verify else None}
+    (out / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
+    return manifest
+
+
+def export_model_onnx(model, path, bank, scale):
+    """model.onnx with `memory_bank` (row count symbolic, so enroll can swap in any size) and
+    `distance_scale` as named initializers."""
+    size = model.size
+    dummy = torch.zeros(1, size, size, 3, dtype=torch.uint8)
+    names = ["image", "memory_bank", "distance_scale"]
+    _torch_export(model, (dummy, bank, scale), path, names, ["anomaly_map", "score"],
+                  {"image": {0: "N"}, "memory_bank": {0: "M"}, "anomaly_map": {0: "N"}, "score": {0: "N"}})
+    return freeze_inputs(path, names[1:], (bank, scale), size)
