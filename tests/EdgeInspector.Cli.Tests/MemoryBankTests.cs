@@ -35,6 +35,26 @@ public sealed class MemoryBankTests
     }
 
     [Fact]
+    public void Wide_features_are_selected_on_a_projection_that_keeps_the_far_points()
+    {
+        // 400 points near the origin in 384 dimensions and 3 far outliers: whatever the projection,
+        // k-center greedy must pick the outliers right after the start.
+        var random = new Random(5);
+        const int Dim = 384;
+        var features = Enumerable.Range(0, 403 * Dim).Select(_ => (float)(random.NextDouble() * 0.01)).ToArray();
+        for (int o = 0; o < 3; o++)
+        {
+            features[((400 + o) * Dim) + (o * 100)] = 50f + o;
+        }
+
+        int[] chosen = MemoryBank.GreedyCoreset(features, Dim, 4);
+
+        Assert.Equal(0, chosen[0]);
+        Assert.Equal([400, 401, 402], chosen[1..].Order());
+        Assert.Equal(chosen, MemoryBank.GreedyCoreset(features, Dim, 4));
+    }
+
+    [Fact]
     public void Good_only_calibration_matches_the_trainer()
     {
         float[] scores = [0.30f, 0.32f, 0.31f, 0.29f];

@@ -33,12 +33,6 @@ NUGET_HINT = ("the weights come from NuGet's Microsoft.ML.DnnImageFeaturizer.Res
               "src/EdgeInspector.Engines` restores and verifies them, `edge-inspector weights` prints the path")
 
 
-def _torch_pads(pads):
-    """ONNX [top, left, bottom, right] -> F.pad's (left, right, top, bottom)."""
-    top, left, bottom, right = (int(p) for p in pads)
-    return left, right, top, bottom
-
-
 class CntkResNet(nn.Module):
     """The CNTK ResNet's graph up to the last stage, as torch ops; forward(x) returns the
     requested stage outputs (1..4: stride 4, 8, 16, 32) for x float [N,3,H,W], network order and
@@ -59,17 +53,15 @@ class CntkResNet(nn.Module):
             a = env[ins[0]]
             if kind == "conv":
                 _, _, _, weight, bias, stride, pads = op
-                if pads[0] == pads[1] and pads[2] == pads[3] and pads[0] == pads[2]:
-                    y = F.conv2d(a, getattr(self, weight), getattr(self, bias), stride, pads[0])
-                else:
-                    y = F.conv2d(F.pad(a, pads), getattr(self, weight), getattr(self, bias), stride)
+                kernel = tuple(getattr(self, weight).shape[2:])
+                y = _padded(a, pads, kernel, stride, lambda t, p: F.conv2d(t, getattr(self, weight), getattr(self, bias), stride, p))
             elif kind == "relu":
                 y = F.relu(a)
             elif kind == "add":
                 y = a + env[ins[1]]
             elif kind == "maxpool":
                 _, _, _, kernel, stride, pads = op
-                y = F.max_pool2d(F.pad(a, pads, value=float("-inf")), kernel, stride)
+                y = _padded(a, pads, kernel, stride, lambda t, p: F.max_pool2d(t, kernel, stride, p), float("-inf"))
             else:
                 raise ExportError(f"internal: unknown op {kind}")
             env[out] = y
@@ -77,6 +69,23 @@ class CntkResNet(nn.Module):
             if not wanted:
                 break
         return tuple(env[self.stages[s]] for s in stages)
+
+
+def _padded(x, pads, kernel, stride, op, fill=0.0):
+    """op(x) with ONNX pads (top, left, bottom, right), exported as the op's own symmetric padding:
+    windows start where the leading pad puts them, and the extra output rows/columns a larger
+    trailing pad would add are cropped (static sizes: none at the multiple-of-16 sizes used).
+    Only a trailing pad larger than the leading one needs an explicit Pad node."""
+    top, left, bottom, right = pads
+    if bottom > top or right > left:
+        return op(F.pad(x, (left, right, top, bottom), value=fill), 0)
+    h, w = int(x.shape[2]), int(x.shape[3])
+    out_h = (h + top + bottom - kernel[0]) // stride[0] + 1
+    out_w = (w + left + right - kernel[1]) // stride[1] + 1
+    y = op(x, (top, left))
+    if int(y.shape[2]) != out_h or int(y.shape[3]) != out_w:
+        y = y[:, :, :out_h, :out_w]
+    return y
 
 
 def load_cntk_resnet(path, verify=True):
@@ -133,7 +142,7 @@ def load_cntk_resnet(path, verify=True):
             if w.shape[2:] == (1, 1) and tuple(a.get("strides", (1, 1))) == (2, 2):
                 stage_inputs.append(ins[0])  # a projection shortcut starts the next stage
             ops.append(("conv", ins[:1], out, key, key + "_b", tuple(a.get("strides", (1, 1))),
-                        _torch_pads(a.get("pads", (0, 0, 0, 0)))))
+                        tuple(int(p) for p in a.get("pads", (0, 0, 0, 0)))))
         elif kind == "BatchNormalization":
             if node.output[0] not in folded:
                 raise ExportError(f"{path}: BatchNormalization {node.output[0]} does not follow a Conv")
@@ -144,7 +153,7 @@ def load_cntk_resnet(path, verify=True):
             ops.append(("add", ins, node.output[0]))
         elif kind == "MaxPool":
             ops.append(("maxpool", ins, node.output[0], tuple(a["kernel_shape"]), tuple(a["strides"]),
-                        _torch_pads(a.get("pads", (0, 0, 0, 0)))))
+                        tuple(int(p) for p in a.get("pads", (0, 0, 0, 0)))))
         elif kind in ("AveragePool", "GlobalAveragePool"):
             break  # the pooled head: the patch features come from the stages before it
         else:
