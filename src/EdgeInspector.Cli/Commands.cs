@@ -12,9 +12,11 @@ public static class Commands
         edge-inspector: model package tools (the agent's own serving path, CPU)
 
           edge-inspector eval --model PKG --data DIR [--precision fp32|int8] [--json] [--write-threshold] [--out REPORT_DIR]
-              image AUROC, image AP, F1-max and its threshold, pixel AUROC when masks exist.
+              image AUROC, image AP, F1-max and its threshold; pixel AUROC and AUPRO (MVTec AD's
+              per-region overlap, 8-connected regions, integrated to 30 % FPR / 0.3) when masks exist.
               DIR: MVTec layout (test/good, test/<defect>, ground_truth/<defect>/<name>_mask.png)
-              or good/ and <defect>/ directly. --write-threshold stores the F1-optimal threshold
+              or good/ and <defect>/ directly; or several categories (DIR/<category>/test/...):
+              the metrics over all images, then one row per category and their mean. --write-threshold stores the F1-optimal threshold
               in PKG's manifest (decision.image_threshold); --out writes roc_pr.png and gallery.png.
               --precision int8 scores the package's INT8 model (model.int8.onnx) instead of model.onnx.
           edge-inspector enroll --model PKG --good DIR --out PKG2 [--max-bank N]
@@ -162,6 +164,11 @@ public static class Commands
                 metrics["pixel_auroc"] = p;
             }
 
+            if (r.Aupro is { } pro)
+            {
+                metrics["aupro"] = pro;
+            }
+
             manifest["metrics"] = metrics;
             PackageFiles.WriteManifest(path.Runner.Package.Directory, manifest);
         }
@@ -196,6 +203,18 @@ public static class Commands
                 json["pixel_auroc"] = p;
             }
 
+            if (r.Aupro is { } pro)
+            {
+                json["aupro"] = pro;
+                json["aupro_fpr_limit"] = AnomalyMetrics.AuproFprLimit;
+            }
+
+            if (r.Mean is { } mean)
+            {
+                json["categories"] = new JsonArray([.. r.Categories.Select(CategoryJson)]);
+                json["category_mean"] = Metrics(new JsonObject(), mean.ImageAuroc, mean.ImageAp, mean.F1Max, mean.PixelAuroc, mean.Aupro);
+            }
+
             if (report is not null)
             {
                 json["report"] = Path.GetFullPath(report);
@@ -212,6 +231,7 @@ public static class Commands
         stdout.WriteLine(Invariant($"image AP     {r.ImageAp:F4}"));
         stdout.WriteLine(Invariant($"F1-max       {r.F1.F1:F4} at raw score >= {r.F1.Threshold:G6} (precision {r.F1.Precision:F3}, recall {r.F1.Recall:F3}); manifest threshold {m.Decision.ImageThreshold:G6}"));
         stdout.WriteLine(r.PixelAuroc is { } px ? Invariant($"pixel AUROC  {px:F4}") : "pixel AUROC  - (no masks)");
+        stdout.WriteLine(r.Aupro is { } au ? Invariant($"AUPRO        {au:F4} (per-region overlap to {AnomalyMetrics.AuproFprLimit:P0} FPR, normalised)") : "AUPRO        - (no masks)");
         stdout.WriteLine(Invariant($"speed        {r.SecondsPerImage * 1000:F1} ms/image (decode + preprocess + infer)"));
         if (a.Flag("--write-threshold"))
         {
@@ -223,8 +243,60 @@ public static class Commands
             stdout.WriteLine($"wrote {Path.Combine(report, EvaluationReport.CurvesFile)} and {Path.Combine(report, EvaluationReport.GalleryFile)}");
         }
 
+        if (r.Mean is { } average)
+        {
+            WriteCategoryTable(r.Categories, average, stdout);
+        }
+
         _ = stderr;
         return 0;
+    }
+
+    /// <summary>One row per category (each with its own F1 threshold) and their mean, as MVTec AD tables read.</summary>
+    private static void WriteCategoryTable(IReadOnlyList<CategoryResult> categories, CategoryMean mean, TextWriter stdout)
+    {
+        static string Cell(double? v) => v is { } x ? x.ToString("F4", CultureInfo.InvariantCulture) : "-";
+        int width = Math.Max(8, categories.Max(c => c.Name.Length));
+        stdout.WriteLine();
+        stdout.WriteLine($"{"category".PadRight(width)}  {"good",5} {"anom",5} {"img AUROC",9} {"img AP",7} {"F1-max",7} {"pix AUROC",9} {"AUPRO",7}");
+        foreach (var c in categories)
+        {
+            stdout.WriteLine($"{c.Name.PadRight(width)}  {c.Good,5} {c.Anomalous,5} {Cell(c.ImageAuroc),9} {Cell(c.ImageAp),7} {Cell(c.F1.F1),7} {Cell(c.PixelAuroc),9} {Cell(c.Aupro),7}");
+        }
+
+        stdout.WriteLine($"{"mean".PadRight(width)}  {"",5} {"",5} {Cell(mean.ImageAuroc),9} {Cell(mean.ImageAp),7} {Cell(mean.F1Max),7} {Cell(mean.PixelAuroc),9} {Cell(mean.Aupro),7}");
+    }
+
+    private static JsonObject CategoryJson(CategoryResult c)
+    {
+        var json = new JsonObject
+        {
+            ["name"] = c.Name,
+            ["n_good"] = c.Good,
+            ["n_anomalous"] = c.Anomalous,
+            ["n_masks"] = c.MaskedImages,
+            ["threshold"] = c.F1.Threshold,
+        };
+        return Metrics(json, c.ImageAuroc, c.ImageAp, c.F1.F1, c.PixelAuroc, c.Aupro);
+    }
+
+    /// <summary>The metric fields, named as at the top level of eval --json; pixel metrics only where masks exist.</summary>
+    private static JsonObject Metrics(JsonObject json, double imageAuroc, double imageAp, double f1Max, double? pixelAuroc, double? aupro)
+    {
+        json["image_auroc"] = imageAuroc;
+        json["image_ap"] = imageAp;
+        json["f1_max"] = f1Max;
+        if (pixelAuroc is { } p)
+        {
+            json["pixel_auroc"] = p;
+        }
+
+        if (aupro is { } pro)
+        {
+            json["aupro"] = pro;
+        }
+
+        return json;
     }
 
     private static int Enroll(Arguments a, TextWriter stdout, TextWriter stderr)
