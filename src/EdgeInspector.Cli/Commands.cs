@@ -27,10 +27,17 @@ public static class Commands
               --out data/COMP/part/train/good. CAMERA: aravis[:ID], spinnaker[:SERIAL],
               spinnakernet[:SERIAL] (Windows with the FLIR SDK), opencv:SOURCE, replay:DIR.
           edge-inspector demo-images --out DIR [--count 40] [--seed 7] [--defect-fraction 0.3] [--mvtec]
-                                     [--surface brushed-metal]
+                                     [--surface brushed-metal | --photo brick|grass|gravel [--photo-dir DIR]
+                                      [--photo-split train|test] [--brightness-jitter 0.05]]
               the agent's deterministic synthetic parts; --mvtec sorts them into test/<kind>
               with ground_truth masks. --surface: brushed-metal (the agent's demo), cast-metal,
-              woven-fabric or moulded-plastic (engines/demo-clip/textures.sh benchmarks them).
+              woven-fabric or moulded-plastic (engines/benchmarks/surfaces.sh benchmarks them).
+              --photo: 480x480 parts cut from a real photograph (DIR/NAME.png; default DIR is
+              Debian python3-skimage's data folder, nothing is downloaded): random crops of 30 %
+              of its shorter side, turned/flipped, gain 1 +- jitter, with small synthetic
+              defects. Training parts come only from the left 60 % of the photograph and test
+              parts only from the right 40 %, so a test measures generalisation to unseen
+              texture, not memory: --photo-split defaults to test with --mvtec, else train.
 
           edge-inspector status --broker mqtt[s]://host:port [--watch] [--topic-root edgeinspector]
                                 [--ca CA.pem] [--cert CLIENT.pem --key CLIENT.key] [--username U --password P]
@@ -109,7 +116,7 @@ public static class Commands
             {
                 "eval" => Eval(new Arguments("eval", rest, ["--model", "--data", "--out", "--precision"], ["--json", "--write-threshold"]), stdout, stderr),
                 "enroll" => Enroll(new Arguments("enroll", rest, ["--model", "--good", "--out", "--max-bank"], ["--json"]), stdout, stderr),
-                "demo-images" => Demo(new Arguments("demo-images", rest, ["--out", "--count", "--seed", "--defect-fraction", "--surface"], ["--mvtec"]), stdout),
+                "demo-images" => Demo(new Arguments("demo-images", rest, ["--out", "--count", "--seed", "--defect-fraction", "--surface", "--photo", "--photo-dir", "--photo-split", "--brightness-jitter"], ["--mvtec"]), stdout),
                 "keygen" => Keygen(new Arguments("keygen", rest, ["--out"], []), stdout),
                 "sign" => Sign(new Arguments("sign", rest, ["--package", "--key"], []), stdout),
                 "weights" => Weights(rest, stdout),
@@ -328,14 +335,69 @@ public static class Commands
     private static int Demo(Arguments a, TextWriter stdout)
     {
         string dir = a.Required("--out");
+        int count = a.Int("--count", 40, 1, 100_000);
+        int seed = a.Int("--seed", 7, int.MinValue, int.MaxValue);
+        double defectFraction = a.Double("--defect-fraction", 0.3, 0, 1);
+        bool mvtec = a.Flag("--mvtec");
+        if (a.Value("--photo") is { } photoName)
+        {
+            return DemoPhoto(a, photoName, dir, count, seed, defectFraction, mvtec, stdout);
+        }
+
+        foreach (string option in new[] { "--photo-dir", "--photo-split", "--brightness-jitter" }.Where(o => a.Value(o) is not null))
+        {
+            throw new CliException($"demo-images: {option} needs --photo NAME");
+        }
+
         string name = a.Value("--surface") ?? Imaging.SyntheticSurfaces.Name(Imaging.SyntheticSurface.BrushedMetal);
         if (!Imaging.SyntheticSurfaces.TryParse(name, out var surface))
         {
             throw new CliException($"demo-images: unknown --surface '{name}' (surfaces: {string.Join(", ", Imaging.SyntheticSurfaces.Names)})");
         }
 
-        var written = DemoImages.Write(dir, a.Int("--count", 40, 1, 100_000), a.Int("--seed", 7, int.MinValue, int.MaxValue), a.Double("--defect-fraction", 0.3, 0, 1), a.Flag("--mvtec"), surface);
+        var written = DemoImages.Write(dir, count, seed, defectFraction, mvtec, surface);
         stdout.WriteLine($"wrote {written.Count} images ({written.Count(w => w.Defect == Imaging.SyntheticDefect.None)} good) to {Path.GetFullPath(dir)}");
+        return 0;
+    }
+
+    /// <summary>demo-images --photo: parts cut from a photographed texture, training parts and test parts from disjoint sides.</summary>
+    private static int DemoPhoto(Arguments a, string name, string dir, int count, int seed, double defectFraction, bool mvtec, TextWriter stdout)
+    {
+        if (a.Value("--surface") is not null)
+        {
+            throw new CliException("demo-images: give --surface or --photo, not both");
+        }
+
+        if (!Imaging.PhotoParts.Names.Contains(name))
+        {
+            throw new CliException($"demo-images: unknown --photo '{name}' (photos: {string.Join(", ", Imaging.PhotoParts.Names)})");
+        }
+
+        var split = a.Value("--photo-split") switch
+        {
+            null => mvtec ? Imaging.PhotoSplit.Test : Imaging.PhotoSplit.Train,
+            "train" => Imaging.PhotoSplit.Train,
+            "test" => Imaging.PhotoSplit.Test,
+            var other => throw new CliException($"demo-images: --photo-split must be train or test, got '{other}'"),
+        };
+        double jitter = a.Double("--brightness-jitter", 0.05, 0, 0.5);
+        OpenCvSharp.Mat photo;
+        try
+        {
+            photo = Imaging.PhotoParts.Load(name, a.Value("--photo-dir"));
+        }
+        catch (FileNotFoundException e)
+        {
+            throw new CliException($"demo-images: {e.Message}", e);
+        }
+
+        using (photo)
+        {
+            var written = DemoImages.WritePhoto(dir, count, seed, defectFraction, mvtec, photo, split, jitter);
+            string side = split == Imaging.PhotoSplit.Train ? $"left {Imaging.PhotoParts.TrainFraction:P0}" : $"right {1 - Imaging.PhotoParts.TrainFraction:P0}";
+            stdout.WriteLine($"wrote {written.Count} images ({written.Count(w => w.Defect == Imaging.SyntheticDefect.None)} good) to {Path.GetFullPath(dir)}, cut from the {split.ToString().ToLowerInvariant()} side ({side}) of {name}.png");
+        }
+
         return 0;
     }
 
