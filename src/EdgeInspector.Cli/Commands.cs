@@ -16,8 +16,9 @@ public static class Commands
               per-region overlap, 8-connected regions, integrated to 30 % FPR / 0.3) when masks exist.
               DIR: MVTec layout (test/good, test/<defect>, ground_truth/<defect>/<name>_mask.png)
               or good/ and <defect>/ directly; or several categories (DIR/<category>/test/...):
-              the metrics over all images, then one row per category and their mean. --write-threshold stores the F1-optimal threshold
-              in PKG's manifest (decision.image_threshold); --out writes roc_pr.png and gallery.png.
+              the metrics over all images, then one row per category and their mean.
+              --write-threshold stores the F1-optimal threshold in PKG's manifest
+              (decision.image_threshold); --out writes roc_pr.png and gallery.png.
               --precision int8 scores the package's INT8 model (model.int8.onnx) instead of model.onnx.
           edge-inspector enroll --model PKG --good DIR --out PKG2 [--max-bank N]
               few-shot memory bank from good images (features.onnx + greedy coreset) written

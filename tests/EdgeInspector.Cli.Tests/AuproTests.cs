@@ -81,6 +81,17 @@ public sealed class AuproTests
     }
 
     [Fact]
+    public void A_random_map_scores_about_0_15()
+    {
+        // PRO ≈ FPR for scores that ignore the mask: ∫₀^0.3 x dx / 0.3 = 0.15.
+        var random = new Random(9);
+        var masks = Enumerable.Range(0, 20).Select(m => Square(64, 64, m, 2 * m, 5 + m)).ToList();
+        var maps = masks.Select(_ => Enumerable.Range(0, 64 * 64).Select(_ => (float)random.NextDouble()).ToArray()).ToList();
+
+        Assert.InRange(AnomalyMetrics.Aupro(masks, maps, 64, 64), 0.13, 0.17);
+    }
+
+    [Fact]
     public void Masks_without_a_region_are_refused()
     {
         var e = Assert.Throws<ArgumentException>(() => AnomalyMetrics.Aupro([new bool[4]], [new float[4]], 2, 2));
