@@ -17,21 +17,21 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
-# The tool set-up (use_tools, ei) and the image counts and seeds of engines/demo-clip/textures.sh,
-# so the two scripts' numbers compare: 40 good parts of seed 7, held-out sets of 60 parts, seed 11.
-# shellcheck source=engines/demo-clip/recipe.sh
-source "$root/engines/demo-clip/recipe.sh"
+# shellcheck source=engines/tools.sh
+source "$root/engines/tools.sh"
 usage() { sed -n '/^# Usage:/,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2; exit 2; }
 
+# The counts and seeds of the engines' recipes (GOOD_*, HELDOUT_*), so the numbers compare with
+# their build.sh and engines/demo-clip/textures.sh: 40 good parts of seed 7, 60 test parts of seed 11.
 model=""
 surfaces="brushed-metal cast-metal woven-fabric moulded-plastic"
 photos="brick grass gravel"
-heldout_seeds=$HELDOUT_SEED
+heldout_seeds=11
 validation_seeds="29 31"
 which=heldout
-train_seed=$GOOD_SEED
-train_count=$GOOD_COUNT
-test_count=$HELDOUT_COUNT
+train_seed=7
+train_count=40
+test_count=60
 photo_dir=()
 bank=()
 tsv=""
