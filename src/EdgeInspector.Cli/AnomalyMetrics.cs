@@ -92,6 +92,159 @@ public static class AnomalyMetrics
         return points;
     }
 
+    /// <summary>The FPR up to which <see cref="Aupro"/> integrates by default, as MVTec AD reports it.</summary>
+    public const double AuproFprLimit = 0.3;
+
+    /// <summary>
+    /// Area under the per-region-overlap curve up to <paramref name="fprLimit"/>, divided by it (MVTec AD's
+    /// AU-PRO, Bergmann et al.): 1 when every defect region is found before any good pixel, 0 when none is.
+    /// The regions are the 8-connected components of each mask (MVTec's reference code labels with a
+    /// 3x3 structure of ones); the FPR counts every pixel outside a region, over all maps; PRO is the
+    /// mean over regions of the fraction of each region at or above the threshold, so a small defect
+    /// weighs as much as a large one. Trapezoids, with the point at exactly the limit interpolated.
+    /// </summary>
+    /// <param name="masks">ground truth per map, row-major, <paramref name="width"/> x <paramref name="height"/>; all false for a good part</param>
+    /// <param name="maps">anomaly scores of the same pixels</param>
+    public static double Aupro(IReadOnlyList<bool[]> masks, IReadOnlyList<float[]> maps, int width, int height, double fprLimit = AuproFprLimit)
+    {
+        if (fprLimit is not (> 0 and <= 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(fprLimit), fprLimit, "the FPR limit must be in (0, 1]");
+        }
+
+        var curve = ProCurve(masks, maps, width, height);
+        double area = 0;
+        for (int i = 1; i < curve.Count && curve[i - 1].X < fprLimit; i++)
+        {
+            var (a, b) = (curve[i - 1], curve[i]);
+            if (b.X <= fprLimit)
+            {
+                area += (b.X - a.X) * (a.Y + b.Y) / 2;
+            }
+            else
+            {
+                double yAtLimit = a.Y + ((b.Y - a.Y) * (fprLimit - a.X) / (b.X - a.X));
+                area += (fprLimit - a.X) * (a.Y + yAtLimit) / 2;
+            }
+        }
+
+        return area / fprLimit;
+    }
+
+    /// <summary>
+    /// The PRO curve, x = FPR and y = PRO, one point per distinct score from the highest down (tied pixels
+    /// enter together), from (0,0) to (1,1). One sort of all pixels: the cost of a pixel AUROC, not one pass per threshold.
+    /// </summary>
+    public static IReadOnlyList<CurvePoint> ProCurve(IReadOnlyList<bool[]> masks, IReadOnlyList<float[]> maps, int width, int height)
+    {
+        if (masks.Count != maps.Count)
+        {
+            throw new ArgumentException($"{masks.Count} masks but {maps.Count} maps", nameof(maps));
+        }
+
+        int pixels = width * height;
+        long total = (long)pixels * maps.Count;
+        if (total > Array.MaxLength)
+        {
+            throw new ArgumentException($"{total} pixels are more than one sort can hold: evaluate fewer or smaller maps", nameof(maps));
+        }
+
+        // Each pixel's region (a running index over all maps) or -1 outside every region.
+        var keys = new float[total];
+        var region = new int[total];
+        var regionSizes = new List<int>();
+        for (int m = 0; m < maps.Count; m++)
+        {
+            if (masks[m].Length != pixels || maps[m].Length != pixels)
+            {
+                throw new ArgumentException($"map {m} has {maps[m].Length} scores and {masks[m].Length} mask pixels, expected {width}x{height}", nameof(maps));
+            }
+
+            maps[m].CopyTo(keys, (long)m * pixels);
+            LabelRegions(masks[m], width, height, region.AsSpan(m * pixels, pixels), regionSizes);
+        }
+
+        if (keys.Any(float.IsNaN))
+        {
+            throw new ArgumentException("a score is NaN", nameof(maps));
+        }
+
+        long okPixels = region.LongCount(r => r < 0);
+        if (regionSizes.Count == 0 || okPixels == 0)
+        {
+            throw new ArgumentException($"PRO needs defect regions and good pixels: {regionSizes.Count} regions, {okPixels} good pixels", nameof(masks));
+        }
+
+        var weight = regionSizes.Select(s => 1.0 / s).ToArray();
+        Array.Sort(keys, region);
+        var points = new List<CurvePoint> { new(0, 0) };
+        long falsePositives = 0;
+        double overlap = 0;
+        long i = total - 1;
+        while (i >= 0)
+        {
+            float score = keys[i];
+            for (; i >= 0 && keys[i] == score; i--)
+            {
+                if (region[i] < 0)
+                {
+                    falsePositives++;
+                }
+                else
+                {
+                    overlap += weight[region[i]];
+                }
+            }
+
+            points.Add(new CurvePoint((double)falsePositives / okPixels, Math.Min(1, overlap / regionSizes.Count)));
+        }
+
+        points.Add(new CurvePoint(1, 1));
+        return points;
+    }
+
+    /// <summary>
+    /// Writes each pixel's 8-connected component of <paramref name="mask"/> into <paramref name="labels"/>
+    /// (new indices from <c>sizes.Count</c> on, -1 outside) and appends each component's size to <paramref name="sizes"/>.
+    /// </summary>
+    internal static void LabelRegions(bool[] mask, int width, int height, Span<int> labels, List<int> sizes)
+    {
+        labels.Fill(-1);
+        var stack = new Stack<int>();
+        for (int start = 0; start < mask.Length; start++)
+        {
+            if (!mask[start] || labels[start] >= 0)
+            {
+                continue;
+            }
+
+            int id = sizes.Count;
+            int size = 0;
+            labels[start] = id;
+            stack.Push(start);
+            while (stack.TryPop(out int p))
+            {
+                size++;
+                int px = p % width;
+                int py = p / width;
+                for (int y = Math.Max(0, py - 1); y <= Math.Min(height - 1, py + 1); y++)
+                {
+                    for (int x = Math.Max(0, px - 1); x <= Math.Min(width - 1, px + 1); x++)
+                    {
+                        int q = (y * width) + x;
+                        if (mask[q] && labels[q] < 0)
+                        {
+                            labels[q] = id;
+                            stack.Push(q);
+                        }
+                    }
+                }
+            }
+
+            sizes.Add(size);
+        }
+    }
+
     private readonly record struct Cut(double Score, double? NextLower, double Precision, double Recall, double FalsePositiveRate);
 
     /// <summary>Predict positive for score &gt;= each distinct score, from the highest down.</summary>

@@ -12,10 +12,13 @@ public static class Commands
         edge-inspector: model package tools (the agent's own serving path, CPU)
 
           edge-inspector eval --model PKG --data DIR [--precision fp32|int8] [--json] [--write-threshold] [--out REPORT_DIR]
-              image AUROC, image AP, F1-max and its threshold, pixel AUROC when masks exist.
+              image AUROC, image AP, F1-max and its threshold; pixel AUROC and AUPRO (MVTec AD's
+              per-region overlap, 8-connected regions, integrated to 30 % FPR / 0.3) when masks exist.
               DIR: MVTec layout (test/good, test/<defect>, ground_truth/<defect>/<name>_mask.png)
-              or good/ and <defect>/ directly. --write-threshold stores the F1-optimal threshold
-              in PKG's manifest (decision.image_threshold); --out writes roc_pr.png and gallery.png.
+              or good/ and <defect>/ directly; or several categories (DIR/<category>/test/...):
+              the metrics over all images, then one row per category and their mean.
+              --write-threshold stores the F1-optimal threshold in PKG's manifest
+              (decision.image_threshold); --out writes roc_pr.png and gallery.png.
               --precision int8 scores the package's INT8 model (model.int8.onnx) instead of model.onnx.
           edge-inspector enroll --model PKG --good DIR --out PKG2 [--max-bank N]
               few-shot memory bank from good images (features.onnx + greedy coreset) written
@@ -25,10 +28,17 @@ public static class Commands
               --out data/COMP/part/train/good. CAMERA: aravis[:ID], spinnaker[:SERIAL],
               spinnakernet[:SERIAL] (Windows with the FLIR SDK), opencv:SOURCE, replay:DIR.
           edge-inspector demo-images --out DIR [--count 40] [--seed 7] [--defect-fraction 0.3] [--mvtec]
-                                     [--surface brushed-metal]
+                                     [--surface brushed-metal | --photo brick|grass|gravel [--photo-dir DIR]
+                                      [--photo-split train|test] [--brightness-jitter 0.05]]
               the agent's deterministic synthetic parts; --mvtec sorts them into test/<kind>
               with ground_truth masks. --surface: brushed-metal (the agent's demo), cast-metal,
-              woven-fabric or moulded-plastic (engines/demo-clip/textures.sh benchmarks them).
+              woven-fabric or moulded-plastic (engines/benchmarks/surfaces.sh benchmarks them).
+              --photo: 480x480 parts cut from a real photograph (DIR/NAME.png; default DIR is
+              Debian python3-skimage's data folder, nothing is downloaded): random crops of 30 %
+              of its shorter side, turned/flipped, gain 1 +- jitter, with small synthetic
+              defects. Training parts come only from the left 60 % of the photograph and test
+              parts only from the right 40 %, so a test measures generalisation to unseen
+              texture, not memory: --photo-split defaults to test with --mvtec, else train.
 
           edge-inspector status --broker mqtt[s]://host:port [--watch] [--topic-root edgeinspector]
                                 [--ca CA.pem] [--cert CLIENT.pem --key CLIENT.key] [--username U --password P]
@@ -107,7 +117,7 @@ public static class Commands
             {
                 "eval" => Eval(new Arguments("eval", rest, ["--model", "--data", "--out", "--precision"], ["--json", "--write-threshold"]), stdout, stderr),
                 "enroll" => Enroll(new Arguments("enroll", rest, ["--model", "--good", "--out", "--max-bank"], ["--json"]), stdout, stderr),
-                "demo-images" => Demo(new Arguments("demo-images", rest, ["--out", "--count", "--seed", "--defect-fraction", "--surface"], ["--mvtec"]), stdout),
+                "demo-images" => Demo(new Arguments("demo-images", rest, ["--out", "--count", "--seed", "--defect-fraction", "--surface", "--photo", "--photo-dir", "--photo-split", "--brightness-jitter"], ["--mvtec"]), stdout),
                 "keygen" => Keygen(new Arguments("keygen", rest, ["--out"], []), stdout),
                 "sign" => Sign(new Arguments("sign", rest, ["--package", "--key"], []), stdout),
                 "weights" => Weights(rest, stdout),
@@ -162,6 +172,11 @@ public static class Commands
                 metrics["pixel_auroc"] = p;
             }
 
+            if (r.Aupro is { } pro)
+            {
+                metrics["aupro"] = pro;
+            }
+
             manifest["metrics"] = metrics;
             PackageFiles.WriteManifest(path.Runner.Package.Directory, manifest);
         }
@@ -196,6 +211,18 @@ public static class Commands
                 json["pixel_auroc"] = p;
             }
 
+            if (r.Aupro is { } pro)
+            {
+                json["aupro"] = pro;
+                json["aupro_fpr_limit"] = AnomalyMetrics.AuproFprLimit;
+            }
+
+            if (r.Mean is { } mean)
+            {
+                json["categories"] = new JsonArray([.. r.Categories.Select(CategoryJson)]);
+                json["category_mean"] = Metrics(new JsonObject(), mean.ImageAuroc, mean.ImageAp, mean.F1Max, mean.PixelAuroc, mean.Aupro);
+            }
+
             if (report is not null)
             {
                 json["report"] = Path.GetFullPath(report);
@@ -212,6 +239,7 @@ public static class Commands
         stdout.WriteLine(Invariant($"image AP     {r.ImageAp:F4}"));
         stdout.WriteLine(Invariant($"F1-max       {r.F1.F1:F4} at raw score >= {r.F1.Threshold:G6} (precision {r.F1.Precision:F3}, recall {r.F1.Recall:F3}); manifest threshold {m.Decision.ImageThreshold:G6}"));
         stdout.WriteLine(r.PixelAuroc is { } px ? Invariant($"pixel AUROC  {px:F4}") : "pixel AUROC  - (no masks)");
+        stdout.WriteLine(r.Aupro is { } au ? Invariant($"AUPRO        {au:F4} (per-region overlap to {AnomalyMetrics.AuproFprLimit:P0} FPR, normalised)") : "AUPRO        - (no masks)");
         stdout.WriteLine(Invariant($"speed        {r.SecondsPerImage * 1000:F1} ms/image (decode + preprocess + infer)"));
         if (a.Flag("--write-threshold"))
         {
@@ -223,8 +251,60 @@ public static class Commands
             stdout.WriteLine($"wrote {Path.Combine(report, EvaluationReport.CurvesFile)} and {Path.Combine(report, EvaluationReport.GalleryFile)}");
         }
 
+        if (r.Mean is { } average)
+        {
+            WriteCategoryTable(r.Categories, average, stdout);
+        }
+
         _ = stderr;
         return 0;
+    }
+
+    /// <summary>One row per category (each with its own F1 threshold) and their mean, as MVTec AD tables read.</summary>
+    private static void WriteCategoryTable(IReadOnlyList<CategoryResult> categories, CategoryMean mean, TextWriter stdout)
+    {
+        static string Cell(double? v) => v is { } x ? x.ToString("F4", CultureInfo.InvariantCulture) : "-";
+        int width = Math.Max(8, categories.Max(c => c.Name.Length));
+        stdout.WriteLine();
+        stdout.WriteLine($"{"category".PadRight(width)}  {"good",5} {"anom",5} {"img AUROC",9} {"img AP",7} {"F1-max",7} {"pix AUROC",9} {"AUPRO",7}");
+        foreach (var c in categories)
+        {
+            stdout.WriteLine($"{c.Name.PadRight(width)}  {c.Good,5} {c.Anomalous,5} {Cell(c.ImageAuroc),9} {Cell(c.ImageAp),7} {Cell(c.F1.F1),7} {Cell(c.PixelAuroc),9} {Cell(c.Aupro),7}");
+        }
+
+        stdout.WriteLine($"{"mean".PadRight(width)}  {"",5} {"",5} {Cell(mean.ImageAuroc),9} {Cell(mean.ImageAp),7} {Cell(mean.F1Max),7} {Cell(mean.PixelAuroc),9} {Cell(mean.Aupro),7}");
+    }
+
+    private static JsonObject CategoryJson(CategoryResult c)
+    {
+        var json = new JsonObject
+        {
+            ["name"] = c.Name,
+            ["n_good"] = c.Good,
+            ["n_anomalous"] = c.Anomalous,
+            ["n_masks"] = c.MaskedImages,
+            ["threshold"] = c.F1.Threshold,
+        };
+        return Metrics(json, c.ImageAuroc, c.ImageAp, c.F1.F1, c.PixelAuroc, c.Aupro);
+    }
+
+    /// <summary>The metric fields, named as at the top level of eval --json; pixel metrics only where masks exist.</summary>
+    private static JsonObject Metrics(JsonObject json, double imageAuroc, double imageAp, double f1Max, double? pixelAuroc, double? aupro)
+    {
+        json["image_auroc"] = imageAuroc;
+        json["image_ap"] = imageAp;
+        json["f1_max"] = f1Max;
+        if (pixelAuroc is { } p)
+        {
+            json["pixel_auroc"] = p;
+        }
+
+        if (aupro is { } pro)
+        {
+            json["aupro"] = pro;
+        }
+
+        return json;
     }
 
     private static int Enroll(Arguments a, TextWriter stdout, TextWriter stderr)
@@ -256,14 +336,69 @@ public static class Commands
     private static int Demo(Arguments a, TextWriter stdout)
     {
         string dir = a.Required("--out");
+        int count = a.Int("--count", 40, 1, 100_000);
+        int seed = a.Int("--seed", 7, int.MinValue, int.MaxValue);
+        double defectFraction = a.Double("--defect-fraction", 0.3, 0, 1);
+        bool mvtec = a.Flag("--mvtec");
+        if (a.Value("--photo") is { } photoName)
+        {
+            return DemoPhoto(a, photoName, dir, count, seed, defectFraction, mvtec, stdout);
+        }
+
+        foreach (string option in new[] { "--photo-dir", "--photo-split", "--brightness-jitter" }.Where(o => a.Value(o) is not null))
+        {
+            throw new CliException($"demo-images: {option} needs --photo NAME");
+        }
+
         string name = a.Value("--surface") ?? Imaging.SyntheticSurfaces.Name(Imaging.SyntheticSurface.BrushedMetal);
         if (!Imaging.SyntheticSurfaces.TryParse(name, out var surface))
         {
             throw new CliException($"demo-images: unknown --surface '{name}' (surfaces: {string.Join(", ", Imaging.SyntheticSurfaces.Names)})");
         }
 
-        var written = DemoImages.Write(dir, a.Int("--count", 40, 1, 100_000), a.Int("--seed", 7, int.MinValue, int.MaxValue), a.Double("--defect-fraction", 0.3, 0, 1), a.Flag("--mvtec"), surface);
+        var written = DemoImages.Write(dir, count, seed, defectFraction, mvtec, surface);
         stdout.WriteLine($"wrote {written.Count} images ({written.Count(w => w.Defect == Imaging.SyntheticDefect.None)} good) to {Path.GetFullPath(dir)}");
+        return 0;
+    }
+
+    /// <summary>demo-images --photo: parts cut from a photographed texture, training parts and test parts from disjoint sides.</summary>
+    private static int DemoPhoto(Arguments a, string name, string dir, int count, int seed, double defectFraction, bool mvtec, TextWriter stdout)
+    {
+        if (a.Value("--surface") is not null)
+        {
+            throw new CliException("demo-images: give --surface or --photo, not both");
+        }
+
+        if (!Imaging.PhotoParts.Names.Contains(name))
+        {
+            throw new CliException($"demo-images: unknown --photo '{name}' (photos: {string.Join(", ", Imaging.PhotoParts.Names)})");
+        }
+
+        var split = a.Value("--photo-split") switch
+        {
+            null => mvtec ? Imaging.PhotoSplit.Test : Imaging.PhotoSplit.Train,
+            "train" => Imaging.PhotoSplit.Train,
+            "test" => Imaging.PhotoSplit.Test,
+            var other => throw new CliException($"demo-images: --photo-split must be train or test, got '{other}'"),
+        };
+        double jitter = a.Double("--brightness-jitter", 0.05, 0, 0.5);
+        OpenCvSharp.Mat photo;
+        try
+        {
+            photo = Imaging.PhotoParts.Load(name, a.Value("--photo-dir"));
+        }
+        catch (FileNotFoundException e)
+        {
+            throw new CliException($"demo-images: {e.Message}", e);
+        }
+
+        using (photo)
+        {
+            var written = DemoImages.WritePhoto(dir, count, seed, defectFraction, mvtec, photo, split, jitter);
+            string side = split == Imaging.PhotoSplit.Train ? $"left {Imaging.PhotoParts.TrainFraction:P0}" : $"right {1 - Imaging.PhotoParts.TrainFraction:P0}";
+            stdout.WriteLine($"wrote {written.Count} images ({written.Count(w => w.Defect == Imaging.SyntheticDefect.None)} good) to {Path.GetFullPath(dir)}, cut from the {split.ToString().ToLowerInvariant()} side ({side}) of {name}.png");
+        }
+
         return 0;
     }
 

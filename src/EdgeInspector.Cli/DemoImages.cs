@@ -4,57 +4,69 @@ using OpenCvSharp;
 namespace EdgeInspector.Cli;
 
 /// <summary>
-/// The agent's deterministic synthetic parts (<see cref="SyntheticParts.WriteSet"/>), flat as the
-/// agent's demo replays them, or in MVTec layout (test/good, test/&lt;defect&gt;,
-/// ground_truth/&lt;defect&gt;/&lt;name&gt;_mask.png) for eval.
+/// Deterministic demo and benchmark parts, flat as the agent's demo replays them, or in MVTec layout
+/// (test/good, test/&lt;defect&gt;, ground_truth/&lt;defect&gt;/&lt;name&gt;_mask.png) for eval: the
+/// agent's synthetic surfaces (<see cref="SyntheticParts"/>) or crops of a photographed texture
+/// (<see cref="PhotoParts"/>).
 /// </summary>
 public static class DemoImages
 {
-    public static IReadOnlyList<(string Path, SyntheticDefect Defect)> Write(string directory, int count, int seed, double defectFraction, bool mvtec, SyntheticSurface surface = SyntheticSurface.BrushedMetal)
-    {
-        if (!mvtec)
+    /// <summary>Parts of a synthetic surface: the same pixels and names as <see cref="SyntheticParts.WriteSet"/> for the same seed.</summary>
+    public static IReadOnlyList<(string Path, SyntheticDefect Defect)> Write(string directory, int count, int seed, double defectFraction, bool mvtec, SyntheticSurface surface = SyntheticSurface.BrushedMetal) =>
+        WriteParts(directory, count, seed, defectFraction, mvtec, (defect, partSeed) =>
         {
-            return SyntheticParts.WriteSet(directory, count, seed, defectFraction: defectFraction, surface: surface);
-        }
+            var image = SyntheticParts.Render(640, 480, defect, partSeed, surface);
+            return (image, mvtec && defect != SyntheticDefect.None ? Mask(image, partSeed, surface) : null);
+        });
 
-        string flat = Path.Combine(directory, $".flat-{Environment.ProcessId}");
-        var written = SyntheticParts.WriteSet(flat, count, seed, defectFraction: defectFraction, surface: surface);
-        var seeds = ImageSeeds(count, seed, defectFraction);
-        var result = new List<(string, SyntheticDefect)>(written.Count);
-        for (int i = 0; i < written.Count; i++)
+    /// <summary>Parts cut from <paramref name="photo"/> (<see cref="PhotoParts.Load"/>), from one side of it only.</summary>
+    public static IReadOnlyList<(string Path, SyntheticDefect Defect)> WritePhoto(string directory, int count, int seed, double defectFraction, bool mvtec, Mat photo, PhotoSplit split, double brightnessJitter) =>
+        WriteParts(directory, count, seed, defectFraction, mvtec, (defect, partSeed) =>
         {
-            var (path, defect) = written[i];
-            string kind = defect == SyntheticDefect.None ? InspectionDataset.GoodFolder : defect.ToString().ToLowerInvariant();
-            string target = Path.Combine(directory, "test", kind, Path.GetFileName(path));
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Move(path, target, overwrite: true);
-            result.Add((target, defect));
-            if (defect != SyntheticDefect.None && seeds[i].Defect == defect)
-            {
-                using var image = Cv2.ImRead(target, ImreadModes.Color);
-                using var mask = Mask(image, seeds[i].Seed, surface);
-                string maskPath = Path.Combine(directory, "ground_truth", kind, Path.GetFileNameWithoutExtension(path) + "_mask.png");
-                Directory.CreateDirectory(Path.GetDirectoryName(maskPath)!);
-                Cv2.ImWrite(maskPath, mask);
-            }
-        }
+            var part = PhotoParts.Render(photo, split, defect, partSeed, brightnessJitter);
+            return (part.Image, defect == SyntheticDefect.None ? Dispose(part.Mask) : part.Mask);
+        });
 
-        Directory.Delete(flat, recursive: true);
-        return result;
-    }
-
-    /// <summary>Replays WriteSet's random sequence: each image's defect and render seed.</summary>
-    private static List<(SyntheticDefect Defect, int Seed)> ImageSeeds(int count, int seed, double defectFraction)
+    /// <summary>
+    /// Draws each part's defect kind (a <paramref name="defectFraction"/> chance, then one of three) and
+    /// render seed from <paramref name="seed"/>, as <see cref="SyntheticParts.WriteSet"/> does, and writes
+    /// <c>NNNN_kind.png</c> flat or sorted into MVTec layout with the mask <paramref name="render"/> gives.
+    /// </summary>
+    private static List<(string Path, SyntheticDefect Defect)> WriteParts(string directory, int count, int seed, double defectFraction, bool mvtec, Func<SyntheticDefect, int, (Mat Image, Mat? Mask)> render)
     {
+        Directory.CreateDirectory(directory);
         var random = new Random(seed);
-        var seeds = new List<(SyntheticDefect, int)>(count);
+        var written = new List<(string, SyntheticDefect)>(count);
         for (int i = 0; i < count; i++)
         {
             var defect = random.NextDouble() < defectFraction ? (SyntheticDefect)(1 + random.Next(3)) : SyntheticDefect.None;
-            seeds.Add((defect, random.Next()));
+            var (image, mask) = render(defect, random.Next());
+            using (image)
+            using (mask)
+            {
+                string kind = defect == SyntheticDefect.None ? InspectionDataset.GoodFolder : defect.ToString().ToLowerInvariant();
+                string name = $"{i:D4}_{kind}";
+                string path = mvtec ? Path.Combine(directory, "test", kind, name + ".png") : Path.Combine(directory, name + ".png");
+                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+                Cv2.ImWrite(path, image);
+                if (mask is not null)
+                {
+                    string maskPath = Path.Combine(directory, "ground_truth", kind, name + "_mask.png");
+                    Directory.CreateDirectory(Path.GetDirectoryName(maskPath)!);
+                    Cv2.ImWrite(maskPath, mask);
+                }
+
+                written.Add((path, defect));
+            }
         }
 
-        return seeds;
+        return written;
+    }
+
+    private static Mat? Dispose(Mat mat)
+    {
+        mat.Dispose();
+        return null;
     }
 
     /// <summary>The defect's pixels: where the image differs from the same surface rendered without it.</summary>

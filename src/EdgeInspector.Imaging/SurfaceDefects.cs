@@ -5,7 +5,8 @@ namespace EdgeInspector.Imaging;
 /// <summary>
 /// Defects on the surfaces other than brushed metal, drawn the way they look on that material and
 /// kept small: a scratch is 1-2 px wide in the 640 px frame (under a patch at the model's 224 px),
-/// not the bold 3 px line of the original demo surface.
+/// not the bold 3 px line of the original demo surface. Photographed textures (<see cref="PhotoParts"/>)
+/// get one bolder look of their own.
 /// </summary>
 internal static class SurfaceDefects
 {
@@ -32,6 +33,10 @@ internal static class SurfaceDefects
     // Black specks are the moulding's contamination; cracks in plastic are hairlines.
     private static readonly Look MouldedPlastic = new(30, 1, false, (1, 3), (2, 4), 0.8, 0.3, 1, 0.5);
 
+    // Photographed textures span the whole grey range (gravel's shadows, brick joints), so their
+    // defects need more contrast and 2 px width (about 1 px at the model's 224 px) to be there at all.
+    private static readonly Look Photo = new(60, 2, false, (2, 4), (4, 8), 1.5, 0.35, 2, 0.25);
+
     /// <summary>Draws <paramref name="defect"/> into the grey levels (row-major, <paramref name="width"/> wide).</summary>
     public static void Draw(float[] grey, int width, int height, SyntheticSurface surface, SyntheticDefect defect, Random random)
     {
@@ -47,10 +52,26 @@ internal static class SurfaceDefects
             SyntheticSurface.MouldedPlastic => MouldedPlastic,
             _ => throw new ArgumentOutOfRangeException(nameof(surface), surface, null),
         };
-        var start = new Point(random.Next(width / 6, width * 5 / 6), random.Next(height / 6, height * 5 / 6));
+        using var cover = Draw(grey, width, height, look, defect, random);
+    }
 
+    /// <summary>
+    /// Draws <paramref name="defect"/> into the grey levels of a photographed texture (<see cref="PhotoParts"/>)
+    /// and returns its coverage (CV_8UC1, 0-255, anti-aliased; the caller disposes it).
+    /// </summary>
+    public static Mat DrawOnPhoto(float[] grey, int width, int height, SyntheticDefect defect, Random random) =>
+        Draw(grey, width, height, Photo, defect, random);
+
+    private static Mat Draw(float[] grey, int width, int height, Look look, SyntheticDefect defect, Random random)
+    {
         // Coverage (0-255, anti-aliased) of the defect, then blended into the surface.
-        using var cover = new Mat(height, width, MatType.CV_8UC1, Scalar.All(0));
+        var cover = new Mat(height, width, MatType.CV_8UC1, Scalar.All(0));
+        if (defect == SyntheticDefect.None)
+        {
+            return cover;
+        }
+
+        var start = new Point(random.Next(width / 6, width * 5 / 6), random.Next(height / 6, height * 5 / 6));
         switch (defect)
         {
             case SyntheticDefect.Scratch:
@@ -60,7 +81,7 @@ internal static class SurfaceDefects
                 var end = new Point(start.X + (int)(length * Math.Cos(angle)), start.Y + (int)(length * Math.Sin(angle)));
                 Cv2.Line(cover, start, end, Scalar.All(255), look.ScratchWidth, LineTypes.AntiAlias);
                 Blend(grey, cover, c => c * look.ScratchGain, add: true);
-                return;
+                return cover;
             }
 
             case SyntheticDefect.Contamination:
@@ -72,7 +93,7 @@ internal static class SurfaceDefects
 
                 Cv2.GaussianBlur(cover, cover, new Size(0, 0), look.StainSoftness);
                 Blend(grey, cover, c => 1 - (c * (1 - look.StainKeeps)), add: false);
-                return;
+                return cover;
 
             case SyntheticDefect.Crack:
             {
@@ -83,10 +104,11 @@ internal static class SurfaceDefects
                 }
 
                 Blend(grey, cover, c => 1 - (c * (1 - look.CrackKeeps)), add: false);
-                return;
+                return cover;
             }
 
             default:
+                cover.Dispose();
                 throw new ArgumentOutOfRangeException(nameof(defect), defect, null);
         }
     }

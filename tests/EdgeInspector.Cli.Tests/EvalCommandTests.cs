@@ -46,7 +46,7 @@ public sealed class EvalCommandTests : IClassFixture<EvalCommandTests.DemoSet>
         var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Single(lines);
         var json = JsonNode.Parse(lines[0])!.AsObject();
-        foreach (string key in new[] { "image_auroc", "image_ap", "f1_max", "threshold", "pixel_auroc", "n_good", "n_anomalous" })
+        foreach (string key in new[] { "image_auroc", "image_ap", "f1_max", "threshold", "pixel_auroc", "aupro", "n_good", "n_anomalous" })
         {
             Assert.True(json.ContainsKey(key), key);
         }
@@ -57,6 +57,9 @@ public sealed class EvalCommandTests : IClassFixture<EvalCommandTests.DemoSet>
         // The texture baseline separates the synthetic defects.
         Assert.True((double)json["image_auroc"]! >= 0.9, lines[0]);
         Assert.InRange((double)json["pixel_auroc"]!, 0.5, 1.0);
+        Assert.InRange((double)json["aupro"]!, 0.0, 1.0);
+        Assert.Equal(0.3, (double)json["aupro_fpr_limit"]!);
+        Assert.False(json.ContainsKey("categories"));
     }
 
     [Fact]
@@ -89,6 +92,56 @@ public sealed class EvalCommandTests : IClassFixture<EvalCommandTests.DemoSet>
         Assert.Contains("image AUROC", stdout, StringComparison.Ordinal);
         Assert.Contains("F1-max", stdout, StringComparison.Ordinal);
         Assert.Contains("pixel AUROC  0.", stdout, StringComparison.Ordinal);
+        Assert.Matches(@"AUPRO        [01]\.\d{4} \(per-region overlap to 30 % FPR", stdout);
+        Assert.DoesNotContain("category", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Several_categories_get_a_row_each_and_their_mean()
+    {
+        using var temp = new TempDirectory();
+        CopyTree(_set.Path, temp.Combine("metal"));
+        DemoImages.Write(temp.Combine("plastic"), 16, seed: 12, defectFraction: 0.5, mvtec: true, Imaging.SyntheticSurface.MouldedPlastic);
+        Directory.CreateDirectory(temp.Combine("metal", "train", "good")); // MVTec's train folders are not test data
+
+        var (code, stdout, stderr) = await CliRun.RunAsync("eval", "--model", RepoPaths.TextureBaselinePackage, "--data", temp.Path, "--json");
+
+        Assert.True(code == 0, stderr);
+        var json = JsonNode.Parse(stdout)!.AsObject();
+        var categories = json["categories"]!.AsArray().Select(c => c!.AsObject()).ToList();
+        Assert.Equal(["metal", "plastic"], categories.Select(c => (string)c["name"]!));
+        Assert.Equal((int)json["n_good"]!, categories.Sum(c => (int)c["n_good"]!));
+        Assert.Equal((int)json["n_anomalous"]!, categories.Sum(c => (int)c["n_anomalous"]!));
+        foreach (string key in new[] { "image_auroc", "image_ap", "f1_max", "pixel_auroc", "aupro" })
+        {
+            Assert.Equal(categories.Average(c => (double)c[key]!), (double)json["category_mean"]![key]!, 12);
+        }
+
+        // A category's row is what eval reports for that category alone.
+        var alone = JsonNode.Parse((await CliRun.RunAsync("eval", "--model", RepoPaths.TextureBaselinePackage, "--data", _set.Path, "--json")).Out)!.AsObject();
+        foreach (string key in new[] { "image_auroc", "image_ap", "f1_max", "threshold", "pixel_auroc", "aupro", "n_good", "n_anomalous" })
+        {
+            Assert.Equal((double)alone[key]!, (double)categories[0][key]!, 12);
+        }
+
+        var text = await CliRun.RunAsync("eval", "--model", RepoPaths.TextureBaselinePackage, "--data", temp.Path);
+        Assert.Matches(@"\ncategory +good +anom +img AUROC +img AP +F1-max +pix AUROC +AUPRO", text.Out);
+        Assert.Matches(@"\nmetal +\d+ +\d+ +[01]\.\d{4}", text.Out);
+        Assert.Matches(@"\nplastic +\d+ +\d+ +[01]\.\d{4}", text.Out);
+        Assert.Matches(@"\nmean +[01]\.\d{4} +[01]\.\d{4}", text.Out);
+    }
+
+    [Fact]
+    public async Task A_folder_that_is_not_a_category_is_named()
+    {
+        using var temp = new TempDirectory();
+        CopyTree(_set.Path, temp.Combine("metal"));
+        Directory.CreateDirectory(temp.Combine("notes"));
+
+        var (code, _, stderr) = await CliRun.RunAsync("eval", "--model", RepoPaths.TextureBaselinePackage, "--data", temp.Path);
+
+        Assert.Equal(2, code);
+        Assert.Contains("'notes' has no 'test' folder", stderr, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -154,6 +207,16 @@ public sealed class EvalCommandTests : IClassFixture<EvalCommandTests.DemoSet>
         Assert.Equal(2, (await CliRun.RunAsync("eval", "--bogus")).Code);
         Assert.Equal(2, (await CliRun.RunAsync("frobnicate")).Code);
         Assert.Equal(0, (await CliRun.RunAsync("help")).Code);
+    }
+
+    private static void CopyTree(string from, string to)
+    {
+        foreach (string file in Directory.GetFiles(from, "*", SearchOption.AllDirectories))
+        {
+            string target = Path.Combine(to, Path.GetRelativePath(from, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
     }
 
     private void CopyKind(string kind, string to)
