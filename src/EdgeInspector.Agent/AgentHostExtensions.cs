@@ -1,6 +1,7 @@
 using System.Device.Gpio;
 using System.Device.Gpio.Drivers;
 using EdgeInspector.Acquisition;
+using EdgeInspector.Agent.Mqtt;
 using EdgeInspector.Core;
 using EdgeInspector.Gpio;
 using EdgeInspector.Imaging;
@@ -90,10 +91,7 @@ public static class AgentHostExtensions
         services.AddSingleton<ModelUpdateService>();
         services.AddSingleton(sp => new ModelLoader(sp.GetRequiredService<IOptions<InferenceOptions>>().Value, sp.GetRequiredService<ILogger<ModelLoader>>()));
 
-        // The publisher is registered before the pipeline so it stops after it and flushes the last verdicts.
-        services.AddSingleton<MqttPublisher>();
-        services.AddHostedService(sp => sp.GetRequiredService<MqttPublisher>());
-        services.AddSingleton<IVerdictSink>(sp => sp.GetRequiredService<MqttPublisher>());
+        services.AddAgentMqtt();
         if (demo || config.GetValue<bool>("Agent:ConsoleVerdicts"))
         {
             services.AddSingleton<IVerdictSink>(new ConsoleVerdictWriter(Console.Out));

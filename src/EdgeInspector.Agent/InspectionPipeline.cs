@@ -57,7 +57,7 @@ public sealed partial class InspectionPipeline
 
     private readonly Func<CancellationToken, ValueTask<Frame?>> _capture;
 
-    /// <summary>Seq of this run's first part: verdict numbering continues across restarts (see MqttPublisher.NextSeq).</summary>
+    /// <summary>Seq of this run's first part: verdict numbering continues across restarts (see VerdictOutbox.FirstSeq).</summary>
     private readonly long _firstSeq;
     private long _overruns;
     private int _waiting;

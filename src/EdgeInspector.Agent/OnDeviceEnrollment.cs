@@ -34,14 +34,9 @@ public sealed partial class OnDeviceEnrollment(
 
     private int _running;
 
-    /// <summary>Runs one enrollment to its end and returns the reply: the new version, or the error.</summary>
-    public async Task<JsonObject> RunAsync(byte[] payload, CancellationToken cancellationToken)
+    /// <summary>Runs one enrollment of <paramref name="count"/> parts to its end and returns the reply: the new version, or the error.</summary>
+    public async Task<JsonObject> RunAsync(int count, CancellationToken cancellationToken)
     {
-        if (ParseParts(payload, out string? problem) is not int count)
-        {
-            return Error(problem!);
-        }
-
         if (!options.Value.Enabled)
         {
             return Error("cmd/enroll installs into the model store and activates like a model update: set Updates:Enabled=true");
@@ -168,38 +163,6 @@ public sealed partial class OnDeviceEnrollment(
             IntraOpThreads = 1,
         };
         return MemoryBankEnrollment.Write(source, inputs, target, settings, cancellationToken);
-    }
-
-    /// <summary>The <c>parts</c> of <c>{"parts": N}</c>, or null with the problem.</summary>
-    private static int? ParseParts(byte[] payload, out string? problem)
-    {
-        const string Example = "send {\"parts\": 20}";
-        JsonObject request;
-        try
-        {
-            request = JsonNode.Parse(payload)?.AsObject() ?? throw new JsonException("empty");
-        }
-        catch (Exception e) when (e is JsonException or InvalidOperationException)
-        {
-            problem = $"payload is not a JSON object ({e.Message}); {Example}";
-            return null;
-        }
-
-        if (request.Select(p => p.Key).FirstOrDefault(k => k != "parts") is { } unknown)
-        {
-            problem = $"unknown field '{unknown}'; enroll takes only parts: {Example}";
-            return null;
-        }
-
-        var value = request["parts"];
-        if (value is JsonValue v && v.TryGetValue(out int parts) && parts is >= MinParts and <= MaxParts)
-        {
-            problem = null;
-            return parts;
-        }
-
-        problem = string.Create(CultureInfo.InvariantCulture, $"'parts' must be an integer in {MinParts}..{MaxParts} (the number of known-good parts to enroll), got {value?.ToJsonString() ?? "nothing"}; {Example}");
-        return null;
     }
 
     private JsonObject Reject(string stateId, ModelManifest m, int version, string reason)

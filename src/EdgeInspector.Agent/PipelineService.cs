@@ -28,7 +28,7 @@ public sealed partial class PipelineService(
     EnrollmentParts enrollment,
     ServingModel serving,
     ModelUpdateService updates,
-    MqttPublisher publisher,
+    EdgeInspector.Messaging.VerdictOutbox outbox,
     IHostApplicationLifetime lifetime,
     ILogger<PipelineService> logger) : BackgroundService
 {
@@ -50,7 +50,7 @@ public sealed partial class PipelineService(
             telemetry.SetLight(io.Light.Mode, () => io.Light.Strobes);
             var models = _models;
             telemetry.SetThreshold(() => thresholds.Status(models.Current.Package));
-            var pipeline = new InspectionPipeline(camera, io, _models, agent.Value, thresholds, [.. sinks], telemetry, logger, heartbeat, snapshots, enrollment, publisher.NextSeq);
+            var pipeline = new InspectionPipeline(camera, io, _models, agent.Value, thresholds, [.. sinks], telemetry, logger, heartbeat, snapshots, enrollment, outbox.FirstSeq);
             await pipeline.OpenCameraAsync(stoppingToken).ConfigureAwait(false);
             telemetry.SetState(AgentState.Running);
             LogRunning(logger, telemetry.DeviceId);

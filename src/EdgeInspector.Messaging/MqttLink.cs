@@ -35,6 +35,7 @@ public sealed partial class MqttLink : IAsyncDisposable
     private long _dropped;
     private long _published;
     private long _toStorePending;
+    private int _disposed;
 
     /// <summary>How long the durable lane waits without new verdicts before it deletes acknowledged rows on their own.</summary>
     private static readonly TimeSpan AcknowledgedIdle = TimeSpan.FromSeconds(1);
@@ -410,6 +411,11 @@ public sealed partial class MqttLink : IAsyncDisposable
 
     public ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return ValueTask.CompletedTask;
+        }
+
         _outbox.Writer.TryComplete();
         _toStore.Writer.TryComplete();
         _client.Dispose();
