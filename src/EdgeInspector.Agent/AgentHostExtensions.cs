@@ -1,6 +1,7 @@
 using System.Device.Gpio;
 using System.Device.Gpio.Drivers;
 using EdgeInspector.Acquisition;
+using EdgeInspector.Agent.ModelUpdates;
 using EdgeInspector.Agent.Mqtt;
 using EdgeInspector.Core;
 using EdgeInspector.Gpio;
@@ -81,15 +82,15 @@ public static class AgentHostExtensions
         services.AddSingleton<ICamera>(CreateCamera);
         services.AddSingleton(CreateGpio);
         services.AddSingleton(CreateLineIo);
-        services.AddSingleton<ServingModel>();
         services.AddSingleton(sp => new LineThresholds(
             sp.GetRequiredService<IOptions<ModelOptions>>().Value,
             sp.GetRequiredService<IOptions<UpdateOptions>>().Value.ResolveStateDirectory(),
             sp.GetRequiredService<ILogger<LineThresholds>>()));
         services.AddSingleton(sp => new ProbationWatch(sp.GetRequiredService<IOptions<UpdateOptions>>().Value));
         services.AddSingleton<IVerdictSink>(sp => sp.GetRequiredService<ProbationWatch>());
-        services.AddSingleton<ModelUpdateService>();
         services.AddSingleton(sp => new ModelLoader(sp.GetRequiredService<IOptions<InferenceOptions>>().Value, sp.GetRequiredService<ILogger<ModelLoader>>()));
+        services.AddSingleton<ServingModelLoader>();
+        services.AddModelUpdates();
 
         services.AddAgentMqtt();
         if (demo || config.GetValue<bool>("Agent:ConsoleVerdicts"))

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using EdgeInspector.Agent.ModelUpdates;
 using EdgeInspector.Core;
 using EdgeInspector.Enrollment;
 using EdgeInspector.Updates;
@@ -20,9 +21,11 @@ namespace EdgeInspector.Agent;
 public sealed partial class OnDeviceEnrollment(
     IOptions<UpdateOptions> options,
     IOptions<AgentOptions> agent,
-    ServingModel serving,
+    ServingModelLoader serving,
     EnrollmentParts parts,
-    ModelUpdateService updates,
+    ModelStore store,
+    ModelActivator activator,
+    ModelStates states,
     ILogger<OnDeviceEnrollment> logger)
 {
     public const int MinParts = MemoryBankEnrollment.MinGoodParts;
@@ -42,7 +45,7 @@ public sealed partial class OnDeviceEnrollment(
             return Error("cmd/enroll installs into the model store and activates like a model update: set Updates:Enabled=true");
         }
 
-        if (serving.Slot?.Current is not { } current)
+        if (!serving.TryGetSlot(out var slot) || slot.Current is not { } current)
         {
             return Error("the agent has not loaded its model yet");
         }
@@ -84,7 +87,7 @@ public sealed partial class OnDeviceEnrollment(
         int version = m.Version + 1;
         string stateId = "enroll-" + Guid.NewGuid().ToString("N")[..12];
         void Progress(int collected, string? reason = null) =>
-            updates.PublishState(new UpdateState(stateId, UpdatePhase.Enrolling, count, collected, "", reason, m.Name, version));
+            states.Publish(new UpdateState(stateId, UpdatePhase.Enrolling, count, collected, "", reason, m.Name, version));
 
         LogCollecting(logger, count, m.Name, m.Version);
         Progress(0);
@@ -108,7 +111,6 @@ public sealed partial class OnDeviceEnrollment(
         }
 
         Progress(count, "building the memory bank");
-        var store = new ModelStore(options.Value.ResolveStateDirectory());
         string target = store.PackageDirectory(m.Name, version);
         EnrollmentResult result;
         try
@@ -121,7 +123,7 @@ public sealed partial class OnDeviceEnrollment(
         }
 
         LogBuilt(logger, m.Name, version, result.BankRows, count, result.Seconds);
-        if (await updates.ActivateLocalAsync(result.Package, stateId, cancellationToken).ConfigureAwait(false) is { } failure)
+        if (await ActivateAsync(result.Package, stateId, cancellationToken).ConfigureAwait(false) is { } failure)
         {
             return Error(failure);
         }
@@ -140,6 +142,35 @@ public sealed partial class OnDeviceEnrollment(
             ["image_threshold"] = result.Decision.ImageThreshold,
             ["golden_images"] = result.GoldenImages,
         };
+    }
+
+    /// <summary>
+    /// Activates the package built here (models/{name}-v{version}, unsigned) exactly as a pushed one
+    /// (<see cref="ModelActivator"/>). Returns null when it serves, else the reason (the package is then deleted).
+    /// </summary>
+    private async Task<string?> ActivateAsync(string installed, string stateId, CancellationToken cancellationToken)
+    {
+        var m = ModelPackage.ReadManifest(Path.Combine(installed, ModelPackage.ManifestFileName));
+        if (!activator.TryStart(
+            () =>
+            {
+                states.Publish(new UpdateState(stateId, UpdatePhase.Activating, 0, 0, "", null, m.Name, m.Version));
+                return activator.ActivateAsync(installed, m, cancellationToken);
+            },
+            out var activation))
+        {
+            Directory.Delete(installed, recursive: true);
+            return "an update is activating; send cmd/enroll again when it has finished";
+        }
+
+        string? failure = await activation.ConfigureAwait(false);
+        if (failure is not null)
+        {
+            LogEnrollFailed(logger, failure);
+        }
+
+        states.Publish(new UpdateState(stateId, failure is null ? UpdatePhase.Active : UpdatePhase.Rejected, 0, 0, "", failure, m.Name, m.Version));
+        return failure;
     }
 
     private EnrollmentResult Build(ModelPackage source, IReadOnlyList<byte[]> inputs, string target, ModelStore store, CancellationToken cancellationToken)
@@ -168,7 +199,7 @@ public sealed partial class OnDeviceEnrollment(
     private JsonObject Reject(string stateId, ModelManifest m, int version, string reason)
     {
         LogEnrollFailed(logger, reason);
-        updates.PublishState(new UpdateState(stateId, UpdatePhase.Rejected, 0, 0, "", reason, m.Name, version));
+        states.Publish(new UpdateState(stateId, UpdatePhase.Rejected, 0, 0, "", reason, m.Name, version));
         return Error(reason);
     }
 

@@ -16,41 +16,27 @@ namespace EdgeInspector.Agent;
 /// </summary>
 public sealed partial class PipelineService(
     IOptions<AgentOptions> agent,
-    IOptions<ModelOptions> model,
     LineThresholds thresholds,
     ICamera camera,
     LineIo io,
-    ModelLoader loader,
     IEnumerable<IVerdictSink> sinks,
     AgentTelemetry telemetry,
     PipelineHeartbeat heartbeat,
     FrameSnapshots snapshots,
     EnrollmentParts enrollment,
-    ServingModel serving,
-    ModelUpdateService updates,
+    ServingModelLoader serving,
     EdgeInspector.Messaging.VerdictOutbox outbox,
     IHostApplicationLifetime lifetime,
     ILogger<PipelineService> logger) : BackgroundService
 {
-    private ModelSlot? _models;
-
-    /// <summary>The model slot, once the first model has loaded (hot swap stages into it).</summary>
-    public ModelSlot? Models => _models;
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         try
         {
-            var runner = await Task.Run(() => LoadStartupModel(model.Value.Package), stoppingToken).ConfigureAwait(false);
-            telemetry.SetModelLoad(null);
-            _models = new ModelSlot(runner);
-            serving.Slot = _models;
-            _models.Swapped += r => telemetry.SetModel(r.Identity, r.Provider.Active.ToString(), r.Provider.Notes);
-            telemetry.SetModel(runner.Identity, runner.Provider.Active.ToString(), runner.Provider.Notes);
+            var models = await serving.LoadAsync(stoppingToken).ConfigureAwait(false);
             telemetry.SetLight(io.Light.Mode, () => io.Light.Strobes);
-            var models = _models;
             telemetry.SetThreshold(() => thresholds.Status(models.Current.Package));
-            var pipeline = new InspectionPipeline(camera, io, _models, agent.Value, thresholds, [.. sinks], telemetry, logger, heartbeat, snapshots, enrollment, outbox.FirstSeq);
+            var pipeline = new InspectionPipeline(camera, io, models, agent.Value, thresholds, [.. sinks], telemetry, logger, heartbeat, snapshots, enrollment, outbox.FirstSeq);
             await pipeline.OpenCameraAsync(stoppingToken).ConfigureAwait(false);
             telemetry.SetState(AgentState.Running);
             LogRunning(logger, telemetry.DeviceId);
@@ -79,30 +65,6 @@ public sealed partial class PipelineService(
             lifetime.StopApplication();
         }
     }
-
-    /// <summary>The last activated update (models/current) when there is one, else Model:Package; a broken update falls back to Model:Package.</summary>
-    private ModelRunner LoadStartupModel(string configured)
-    {
-        string package = updates.StartupPackage(configured);
-        try
-        {
-            return loader.Load(package, telemetry.SetModelLoad);
-        }
-        catch (ModelPackageException e) when (package != configured)
-        {
-            LogFallback(logger, package, e.Message, configured);
-            return loader.Load(configured, telemetry.SetModelLoad);
-        }
-    }
-
-    public override void Dispose()
-    {
-        _models?.Dispose();
-        base.Dispose();
-    }
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Updated model {Package} cannot be loaded ({Reason}); serving {Configured}")]
-    private static partial void LogFallback(ILogger logger, string package, string reason, string configured);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Inspecting as {Device}: state=running")]
     private static partial void LogRunning(ILogger logger, string device);

@@ -39,6 +39,19 @@ public sealed record UpdateOffer(string TransferId, byte[] Manifest, byte[] Sign
         ["chunk_count"] = ChunkCount,
     });
 
+    /// <summary>The offer's transfer_id when it can be read at all (to name a refused offer in model/state), else "".</summary>
+    public static string TryTransferId(byte[] payload)
+    {
+        try
+        {
+            return (string?)JsonNode.Parse(payload)?["transfer_id"] ?? "";
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or ArgumentException)
+        {
+            return "";
+        }
+    }
+
     /// <summary>Parses and checks the offer's own arithmetic; throws <see cref="UpdateException"/> with the reason.</summary>
     public static UpdateOffer Parse(ReadOnlySpan<byte> json)
     {

@@ -1,10 +1,11 @@
 using System.Text.Json.Nodes;
+using EdgeInspector.Agent.ModelUpdates;
 using EdgeInspector.Messaging.Commands;
 
 namespace EdgeInspector.Agent.DeviceCommands;
 
 /// <summary>cmd/rollback: a signed, fresh, never-replayed order to serve the previous package again (docs/model-updates.md).</summary>
-public sealed class RollbackCommand(ModelUpdateService updates) : ICommandHandler
+public sealed class RollbackCommand(RollbackService rollback) : ICommandHandler
 {
     public string Name => "rollback";
 
@@ -15,5 +16,5 @@ public sealed class RollbackCommand(ModelUpdateService updates) : ICommandHandle
     public int MaxPayloadBytes => 16 * 1024;
 
     public Task<JsonObject> HandleAsync(CommandRequest request, CancellationToken cancellationToken) =>
-        updates.RollbackAsync(request.Payload, cancellationToken);
+        rollback.RollbackAsync(request.Payload, cancellationToken);
 }

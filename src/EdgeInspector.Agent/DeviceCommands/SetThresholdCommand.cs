@@ -8,7 +8,7 @@ namespace EdgeInspector.Agent.DeviceCommands;
 /// scores in [0,1], null clears the override): overrides the serving package's thresholds on this
 /// line from the next part on, stored so it survives a restart (<see cref="LineThresholds"/>).
 /// </summary>
-public sealed class SetThresholdCommand(LineThresholds thresholds, ServingModel serving) : ICommandHandler
+public sealed class SetThresholdCommand(LineThresholds thresholds, ServingModelLoader serving) : ICommandHandler
 {
     private const string Image = "image_threshold";
     private const string Pixel = "pixel_threshold";
@@ -30,7 +30,7 @@ public sealed class SetThresholdCommand(LineThresholds thresholds, ServingModel 
             throw new CommandRefusedException("nothing to set; send {\"image_threshold\": 0.6} and/or {\"pixel_threshold\": 0.5}");
         }
 
-        var package = serving.Slot?.Current.Package
+        var package = serving.ServingPackage
             ?? throw new CommandRefusedException("the agent has not loaded its model yet; send set-threshold again when it is running");
         var (currentImage, currentPixel) = thresholds.Overrides(package);
         double? newImage = image.Present ? image.Value : currentImage;

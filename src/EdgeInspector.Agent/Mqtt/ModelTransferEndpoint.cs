@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using EdgeInspector.Agent.ModelUpdates;
 using EdgeInspector.Messaging;
 using MQTTnet;
 
@@ -12,17 +13,19 @@ namespace EdgeInspector.Agent.Mqtt;
 /// </summary>
 public sealed class ModelTransferEndpoint : IMqttRoute
 {
-    private readonly ModelUpdateService _updates;
+    private readonly ModelTransferSession _updates;
+    private readonly ModelStates _states;
     private readonly MqttLink _link;
     private readonly Topics _topics;
 
-    public ModelTransferEndpoint(ModelUpdateService updates, MqttLink link, Topics topics)
+    public ModelTransferEndpoint(ModelTransferSession updates, ModelStates states, MqttLink link, Topics topics)
     {
         _updates = updates;
+        _states = states;
         _link = link;
         _topics = topics;
         Filters = updates.Enabled ? [topics.ModelOffer, topics.ModelChunkFilter] : [];
-        updates.StateChanged += PublishState;
+        states.Changed += PublishState;
     }
 
     public IReadOnlyList<string> Filters { get; }
@@ -69,7 +72,7 @@ public sealed class ModelTransferEndpoint : IMqttRoute
 
     public Task OnConnectedAsync(CancellationToken cancellationToken)
     {
-        if (_updates.LastState is { } state)
+        if (_states.Last is { } state)
         {
             PublishState(state);
         }
