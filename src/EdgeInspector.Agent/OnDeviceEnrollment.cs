@@ -72,7 +72,7 @@ public sealed partial class OnDeviceEnrollment(
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // A bug, not a bad request: keep the stack trace; the serving model is untouched.
-            LogCrashed(logger, e);
+            Log.EnrollmentCrashed(logger, e);
             return Error($"enrollment failed unexpectedly: {e.Message}");
         }
         finally
@@ -89,7 +89,7 @@ public sealed partial class OnDeviceEnrollment(
         void Progress(int collected, string? reason = null) =>
             states.Publish(new UpdateState(stateId, UpdatePhase.Enrolling, count, collected, "", reason, m.Name, version));
 
-        LogCollecting(logger, count, m.Name, m.Version);
+        Log.Collecting(logger, count, m.Name, m.Version);
         Progress(0);
         int collected = 0;
         IReadOnlyList<byte[]> inputs;
@@ -122,7 +122,7 @@ public sealed partial class OnDeviceEnrollment(
             return Reject(stateId, m, version, $"enrollment failed: {e.Message}");
         }
 
-        LogBuilt(logger, m.Name, version, result.BankRows, count, result.Seconds);
+        Log.Built(logger, m.Name, version, result.BankRows, count, result.Seconds);
         if (await ActivateAsync(result.Package, stateId, cancellationToken).ConfigureAwait(false) is { } failure)
         {
             return Error(failure);
@@ -166,7 +166,7 @@ public sealed partial class OnDeviceEnrollment(
         string? failure = await activation.ConfigureAwait(false);
         if (failure is not null)
         {
-            LogEnrollFailed(logger, failure);
+            Log.EnrollFailed(logger, failure);
         }
 
         states.Publish(new UpdateState(stateId, failure is null ? UpdatePhase.Active : UpdatePhase.Rejected, 0, 0, "", failure, m.Name, m.Version));
@@ -198,22 +198,10 @@ public sealed partial class OnDeviceEnrollment(
 
     private JsonObject Reject(string stateId, ModelManifest m, int version, string reason)
     {
-        LogEnrollFailed(logger, reason);
+        Log.EnrollFailed(logger, reason);
         states.Publish(new UpdateState(stateId, UpdatePhase.Rejected, 0, 0, "", reason, m.Name, version));
         return Error(reason);
     }
 
     private static JsonObject Error(string message) => new() { ["error"] = message };
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Enrollment: collecting the next {Parts} parts for {Name} v{Version}")]
-    private static partial void LogCollecting(ILogger logger, int parts, string name, int version);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Enrollment: {Name} v{Version} built, memory bank {Rows} rows from {Parts} parts in {Seconds:F1} s")]
-    private static partial void LogBuilt(ILogger logger, string name, int version, int rows, int parts, double seconds);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Enrollment crashed")]
-    private static partial void LogCrashed(ILogger logger, Exception exception);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Enrollment failed: {Reason}")]
-    private static partial void LogEnrollFailed(ILogger logger, string reason);
 }

@@ -9,7 +9,7 @@ public static class ModelUpdatesServiceCollectionExtensions
     /// <summary>The model store in the state directory, trust, model/state, the activator, transfers and rollback.</summary>
     public static IServiceCollection AddModelUpdates(this IServiceCollection services)
     {
-        services.AddSingleton(sp => new ModelStore(sp.GetRequiredService<IOptions<UpdateOptions>>().Value.ResolveStateDirectory()));
+        services.AddSingleton(sp => new ModelStore(sp.GetRequiredService<IOptions<AgentOptions>>().Value.ResolveStateDirectory()));
         services.AddSingleton<UpdateTrust>();
         services.AddSingleton<ModelStates>();
         services.AddSingleton<ModelActivator>();
