@@ -29,7 +29,7 @@ public sealed partial class ModelLoader(InferenceOptions options, ILogger<ModelL
         var choice = package.SelectModel(options.RequestedPrecision);
         if (choice.FallbackReason is { } reason)
         {
-            LogPrecisionFallback(logger, reason);
+            Log.PrecisionFallback(logger, reason);
         }
 
         var served = options.ForServing(choice.Precision);
@@ -66,7 +66,7 @@ public sealed partial class ModelLoader(InferenceOptions options, ILogger<ModelL
             runner = new ModelRunner(package, session, provider, servedIdentity) { Precision = choice.Precision };
             // The first run allocates ORT's arenas (and on TensorRT builds the engine): do it now, not on a part.
             runner.Run(new byte[runner.InputLength]);
-            LogModelLoaded(logger, identity.Name, identity.Version, choice.FileName, provider.Active, package.Directory);
+            Log.ModelLoaded(logger, identity.Name, identity.Version, choice.FileName, provider.Active, package.Directory);
             return runner;
         }
         catch
@@ -83,10 +83,4 @@ public sealed partial class ModelLoader(InferenceOptions options, ILogger<ModelL
             throw;
         }
     }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Model {Name} v{Version} ({File}) loaded on {Provider} from {Directory}")]
-    private static partial void LogModelLoaded(ILogger logger, string name, int version, string file, ExecutionProviderKind provider, string directory);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Inference:Precision Int8 not served: {Reason}")]
-    private static partial void LogPrecisionFallback(ILogger logger, string reason);
 }
