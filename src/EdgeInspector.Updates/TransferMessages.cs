@@ -58,7 +58,8 @@ public sealed record UpdateOffer(string TransferId, byte[] Manifest, byte[] Sign
         UpdateOffer offer;
         try
         {
-            var o = JsonNode.Parse(json)?.AsObject() ?? throw new UpdateException("offer is empty");
+            // Strict: a duplicate key would make the offer mean two things (and JsonObject throw later).
+            var o = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false })?.AsObject() ?? throw new UpdateException("offer is empty");
             offer = new UpdateOffer(
                 (string?)o["transfer_id"] ?? throw new UpdateException("offer has no transfer_id"),
                 Convert.FromBase64String((string?)o["manifest"] ?? throw new UpdateException("offer has no manifest")),

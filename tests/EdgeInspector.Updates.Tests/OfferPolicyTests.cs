@@ -63,6 +63,14 @@ public sealed class OfferPolicyTests : IDisposable
         Assert.False(OfferPolicy.AllowsDowngrade("not json"u8.ToArray()));
     }
 
+    [Fact]
+    public void An_offer_with_a_duplicate_key_is_refused_as_invalid()
+    {
+        var e = Assert.Throws<UpdateException>(() => UpdateOffer.Parse("""{"transfer_id":"a","transfer_id":"b"}"""u8));
+
+        Assert.Contains("offer is not valid JSON", e.Message, StringComparison.Ordinal);
+    }
+
     public void Dispose()
     {
         _trusted.Dispose();
