@@ -80,7 +80,11 @@ public static class AgentHostExtensions
         services.AddSingleton<IValidateOptions<LightOptions>, LightOptionsValidator>();
         services.AddSingleton<IValidateOptions<MqttOptions>, MqttOptionsValidator>();
 
-        services.AddSingleton(sp => new AgentTelemetry(sp.GetRequiredService<IOptions<AgentOptions>>().Value.DeviceId));
+        services.AddSingleton(sp =>
+        {
+            var agent = sp.GetRequiredService<IOptions<AgentOptions>>().Value;
+            return new AgentTelemetry(agent.DeviceId, agent.ResolveStateDirectory());
+        });
         services.AddSingleton(new FramePool());
         services.AddSingleton<ICamera>(CreateCamera);
         services.AddSingleton(CreateGpio);

@@ -24,6 +24,7 @@ public sealed class MqttConnection : IHostedService, IAsyncDisposable
     private readonly ILoggerFactory _loggers;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stopping = new();
+    private readonly EdgeInspector.Messaging.Commands.ThrottledLog _routeFailures = new(TimeProvider.System, TimeSpan.FromMinutes(1));
     private EmbeddedBroker? _broker;
     private Task _running = Task.CompletedTask;
     private bool _started;
@@ -124,7 +125,10 @@ public sealed class MqttConnection : IHostedService, IAsyncDisposable
             }
             catch (Exception ex)
             {
-                Log.RouteFailed(_logger, topic, ex);
+                if (_routeFailures.ShouldLog(route.GetType().Name, out long suppressed))
+                {
+                    Log.RouteFailed(_logger, topic, suppressed, ex);
+                }
             }
 
             return;
