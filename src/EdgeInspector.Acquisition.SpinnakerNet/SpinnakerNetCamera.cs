@@ -11,6 +11,8 @@ namespace EdgeInspector.Acquisition.SpinnakerNet;
 /// A FLIR camera through SpinnakerNET (Windows workstation). Same options and the same ordered
 /// feature writes (<see cref="GenICamNodePlan"/>) as <see cref="SpinnakerCamera"/> on Linux;
 /// same recovery contract: <see cref="OpenAsync"/> tears down and reopens.
+/// Long on purpose: a device binding over one vendor API (open, GenICam node writes, stream,
+/// reconnect), kept whole like a dotnet/iot binding.
 /// </summary>
 [SupportedOSPlatform("windows")]
 public sealed class SpinnakerNetCamera : ICamera

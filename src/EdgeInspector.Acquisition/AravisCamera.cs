@@ -35,6 +35,8 @@ public sealed record AravisSettings(
 /// from a <see cref="CameraException"/> with <see cref="CameraException.Disconnected"/> set by
 /// calling it again. Captures copy the driver's buffer into a pooled <see cref="Frame"/> and
 /// give the buffer straight back to the stream.
+/// Long on purpose: a device binding over libaravis (P/Invoke lifecycle, GenICam feature
+/// writes, stream buffers, reconnect), kept whole like a dotnet/iot binding.
 /// </summary>
 public sealed class AravisCamera : BlockingCamera
 {

@@ -25,6 +25,8 @@ public sealed record SpinnakerSettings(string Serial, string? Model, IReadOnlyLi
 /// agent recovers from a <see cref="CameraException"/> with <see cref="CameraException.Disconnected"/>
 /// by calling it again. Captures copy the SDK's image into a pooled <see cref="Frame"/> and release
 /// the image straight away.
+/// Long on purpose: a device binding over the Spinnaker C API (P/Invoke lifecycle, GenICam
+/// node plan, stream buffers, reconnect), kept whole like a dotnet/iot binding.
 /// </summary>
 public sealed class SpinnakerCamera : BlockingCamera
 {

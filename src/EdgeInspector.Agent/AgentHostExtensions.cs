@@ -1,6 +1,8 @@
 using System.Device.Gpio;
 using System.Device.Gpio.Drivers;
 using EdgeInspector.Acquisition;
+using EdgeInspector.Agent.ModelUpdates;
+using EdgeInspector.Agent.Mqtt;
 using EdgeInspector.Core;
 using EdgeInspector.Gpio;
 using EdgeInspector.Imaging;
@@ -51,7 +53,10 @@ public static class AgentHostExtensions
         });
         builder.Services.AddSystemd();
         var services = builder.Services;
-        services.AddOptions<AgentOptions>().BindConfiguration(AgentOptions.Section).ValidateOnStart();
+        services.AddOptions<AgentOptions>().BindConfiguration(AgentOptions.Section)
+            .PostConfigure<IOptions<UpdateOptions>>((agent, updates) => agent.ApplyStateDirectoryAlias(updates.Value.StateDirectory))
+            .Validate(agent => agent.StateDirectoryConflict is null, "Agent:StateDirectory and its old alias Updates:StateDirectory name different folders; set only Agent:StateDirectory")
+            .ValidateOnStart();
         services.AddOptions<CameraOptions>().BindConfiguration(CameraOptions.Section).ValidateOnStart();
         services.AddOptions<ModelOptions>().BindConfiguration(ModelOptions.Section).ValidateOnStart();
         services.AddOptions<InferenceOptions>().BindConfiguration(InferenceOptions.Section).ValidateOnStart();
@@ -62,9 +67,9 @@ public static class AgentHostExtensions
         services.AddSingleton<IValidateOptions<RejectOptions>, RejectOptionsValidator>();
         services.AddOptions<TriggerOutputOptions>().BindConfiguration(TriggerOutputOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<TriggerOutputOptions>, TriggerOutputOptionsValidator>();
-        // The durable outbox lives beside the update state: $STATE_DIRECTORY on the device, else ./state.
+        // The durable outbox lives in the state directory: $STATE_DIRECTORY on the device, else ./state.
         services.AddOptions<MqttOptions>().BindConfiguration(MqttOptions.Section)
-            .PostConfigure<IOptions<UpdateOptions>>((mqtt, updates) => mqtt.Outbox.Path ??= Path.Combine(updates.Value.ResolveStateDirectory(), "outbox.db"))
+            .PostConfigure<IOptions<AgentOptions>>((mqtt, agent) => mqtt.Outbox.Path ??= Path.Combine(agent.Value.ResolveStateDirectory(), "outbox.db"))
             .ValidateOnStart();
         services.AddOptions<UpdateOptions>().BindConfiguration(UpdateOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<UpdateOptions>, UpdateOptionsValidator>();
@@ -75,35 +80,39 @@ public static class AgentHostExtensions
         services.AddSingleton<IValidateOptions<LightOptions>, LightOptionsValidator>();
         services.AddSingleton<IValidateOptions<MqttOptions>, MqttOptionsValidator>();
 
-        services.AddSingleton(sp => new AgentTelemetry(sp.GetRequiredService<IOptions<AgentOptions>>().Value.DeviceId));
+        services.AddSingleton(sp =>
+        {
+            var agent = sp.GetRequiredService<IOptions<AgentOptions>>().Value;
+            return new AgentTelemetry(agent.DeviceId, agent.ResolveStateDirectory());
+        });
         services.AddSingleton(new FramePool());
         services.AddSingleton<ICamera>(CreateCamera);
         services.AddSingleton(CreateGpio);
         services.AddSingleton(CreateLineIo);
-        services.AddSingleton<ServingModel>();
         services.AddSingleton(sp => new LineThresholds(
             sp.GetRequiredService<IOptions<ModelOptions>>().Value,
-            sp.GetRequiredService<IOptions<UpdateOptions>>().Value.ResolveStateDirectory(),
+            sp.GetRequiredService<IOptions<AgentOptions>>().Value.ResolveStateDirectory(),
             sp.GetRequiredService<ILogger<LineThresholds>>()));
         services.AddSingleton(sp => new ProbationWatch(sp.GetRequiredService<IOptions<UpdateOptions>>().Value));
-        services.AddSingleton<IVerdictSink>(sp => sp.GetRequiredService<ProbationWatch>());
-        services.AddSingleton<ModelUpdateService>();
+        services.AddSingleton<IInspectionTap>(sp => sp.GetRequiredService<ProbationWatch>());
         services.AddSingleton(sp => new ModelLoader(sp.GetRequiredService<IOptions<InferenceOptions>>().Value, sp.GetRequiredService<ILogger<ModelLoader>>()));
+        services.AddSingleton<ServingModelLoader>();
+        services.AddModelUpdates();
 
-        // The publisher is registered before the pipeline so it stops after it and flushes the last verdicts.
-        services.AddSingleton<MqttPublisher>();
-        services.AddHostedService(sp => sp.GetRequiredService<MqttPublisher>());
-        services.AddSingleton<IVerdictSink>(sp => sp.GetRequiredService<MqttPublisher>());
+        services.AddAgentMqtt();
         if (demo || config.GetValue<bool>("Agent:ConsoleVerdicts"))
         {
             services.AddSingleton<IVerdictSink>(new ConsoleVerdictWriter(Console.Out));
         }
 
+        services.AddSingleton<InspectionPipelineFactory>();
         services.AddSingleton<PipelineService>();
         services.AddHostedService(sp => sp.GetRequiredService<PipelineService>());
         services.AddSingleton<PipelineHeartbeat>();
         services.AddSingleton<FrameSnapshots>();
+        services.AddSingleton<IInspectionTap>(sp => sp.GetRequiredService<FrameSnapshots>());
         services.AddSingleton<EnrollmentParts>();
+        services.AddSingleton<IInspectionTap>(sp => sp.GetRequiredService<EnrollmentParts>());
         services.AddSingleton<OnDeviceEnrollment>();
         services.AddHostedService<SystemdWatchdog>();
         return builder;

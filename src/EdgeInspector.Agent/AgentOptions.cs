@@ -27,6 +27,39 @@ public sealed class AgentOptions
     /// <summary>Print one line per verdict on stdout.</summary>
     public bool ConsoleVerdicts { get; set; }
 
+    /// <summary>
+    /// Everything the agent keeps across restarts: models/ and staging/ (updates, enrollment),
+    /// outbox.db, threshold.json, command-nonces.json. Default $STATE_DIRECTORY (systemd
+    /// StateDirectory=), else ./state. The old key Updates:StateDirectory is read as an alias.
+    /// </summary>
+    public string? StateDirectory { get; set; }
+
+    /// <summary>Set when Agent:StateDirectory and its alias Updates:StateDirectory name different folders.</summary>
+    internal string? StateDirectoryConflict { get; private set; }
+
+    public string ResolveStateDirectory() =>
+        Path.GetFullPath(!string.IsNullOrWhiteSpace(StateDirectory) ? StateDirectory
+            : Environment.GetEnvironmentVariable("STATE_DIRECTORY") is { Length: > 0 } systemd ? systemd.Split(':')[0]
+            : "state");
+
+    /// <summary>Reads the old key Updates:StateDirectory when Agent:StateDirectory is not set; both set to different folders is a conflict.</summary>
+    internal void ApplyStateDirectoryAlias(string? updatesStateDirectory)
+    {
+        if (string.IsNullOrWhiteSpace(updatesStateDirectory))
+        {
+            return;
+        }
+
+        if (string.IsNullOrWhiteSpace(StateDirectory))
+        {
+            StateDirectory = updatesStateDirectory;
+        }
+        else if (Path.TrimEndingDirectorySeparator(Path.GetFullPath(StateDirectory)) != Path.TrimEndingDirectorySeparator(Path.GetFullPath(updatesStateDirectory)))
+        {
+            StateDirectoryConflict = $"Agent:StateDirectory ({StateDirectory}) and its old alias Updates:StateDirectory ({updatesStateDirectory}) name different folders; set only Agent:StateDirectory.";
+        }
+    }
+
     [ValidateObjectMembers]
     public ThumbnailOptions Thumbnail { get; set; } = new();
 }
@@ -113,7 +146,7 @@ public sealed class UpdateOptions
     /// <summary>PEM public keys (edge-inspector keygen's public.pem) whose signatures the device accepts.</summary>
     public List<string> TrustedKeys { get; set; } = [];
 
-    /// <summary>staging/ and models/ live here; default $STATE_DIRECTORY (systemd StateDirectory=) or ./state.</summary>
+    /// <summary>The old name of Agent:StateDirectory, still read when that is not set (see <see cref="AgentOptions.StateDirectory"/>).</summary>
     public string? StateDirectory { get; set; }
 
     /// <summary>Largest package (sum of its files) the device accepts.</summary>
@@ -135,11 +168,6 @@ public sealed class UpdateOptions
     /// <summary>Roll back when more than this share of the probation parts are NG: a broken model or threshold, not a bad batch.</summary>
     [Range(0.0, 1.0)]
     public double RollbackNgRate { get; set; } = 0.9;
-
-    public string ResolveStateDirectory() =>
-        Path.GetFullPath(!string.IsNullOrWhiteSpace(StateDirectory) ? StateDirectory
-            : Environment.GetEnvironmentVariable("STATE_DIRECTORY") is { Length: > 0 } systemd ? systemd.Split(':')[0]
-            : "state");
 }
 
 [OptionsValidator]

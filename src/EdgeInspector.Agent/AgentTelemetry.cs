@@ -35,9 +35,15 @@ public sealed class AgentTelemetry
     private string? _modelLoadPhase;
     private long _modelLoadStart;
     private readonly DeviceHealthProbe _health = new();
-    private readonly string _stateDirectory = Environment.GetEnvironmentVariable("STATE_DIRECTORY") ?? AppContext.BaseDirectory;
+    private readonly string _stateDirectory;
 
-    public AgentTelemetry(string deviceId) => DeviceId = deviceId;
+    /// <param name="deviceId">Agent:DeviceId.</param>
+    /// <param name="stateDirectory">Where free disk is measured (Agent:StateDirectory); default $STATE_DIRECTORY, else the agent's folder.</param>
+    public AgentTelemetry(string deviceId, string? stateDirectory = null)
+    {
+        DeviceId = deviceId;
+        _stateDirectory = stateDirectory ?? Environment.GetEnvironmentVariable("STATE_DIRECTORY") ?? AppContext.BaseDirectory;
+    }
 
     public event Action? Changed;
 

@@ -6,7 +6,7 @@ namespace EdgeInspector.Agent;
 /// The model inputs of the next parts through the pipeline, for cmd/enroll: the decide stage
 /// offers every inspected part, and while no enrollment collects, that costs one volatile read.
 /// </summary>
-public sealed class EnrollmentParts
+public sealed class EnrollmentParts : IInspectionTap
 {
     private Collection? _collecting;
 
@@ -33,30 +33,36 @@ public sealed class EnrollmentParts
         }
     }
 
-    /// <summary>Called by the decide stage for every inspected part.</summary>
-    internal void Offer(Inspection inspection) => Volatile.Read(ref _collecting)?.Add(inspection);
+    /// <summary>Sees every decided part; parts that could not be inspected are skipped.</summary>
+    public void Observe(DecidedPart part)
+    {
+        if (part.Verdict.Kind != VerdictKind.Error && Volatile.Read(ref _collecting) is { } collecting)
+        {
+            collecting.Add(part.Verdict.Model, part.ModelInput);
+        }
+    }
 
-    /// <summary>One enrollment's parts; <see cref="Add"/> runs on the decide stage only.</summary>
+    /// <summary>One enrollment's parts; <see cref="Add"/> runs on the publish stage only.</summary>
     private sealed class Collection(int count, ModelIdentity model, Action<int> progress)
     {
         private readonly List<byte[]> _inputs = new(count);
 
         public TaskCompletionSource<IReadOnlyList<byte[]>> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        public void Add(Inspection inspection)
+        public void Add(ModelIdentity? scoredBy, ReadOnlySpan<byte> input)
         {
             if (Done.Task.IsCompleted)
             {
                 return;
             }
 
-            if (inspection.Model is not { } scoredBy || scoredBy.Sha256 != model.Sha256)
+            if (scoredBy is null || scoredBy.Sha256 != model.Sha256)
             {
-                Done.TrySetException(new InvalidOperationException($"the serving model changed from {model.Name} v{model.Version} to {inspection.Model?.Name} v{inspection.Model?.Version} while parts were collected; send cmd/enroll again"));
+                Done.TrySetException(new InvalidOperationException($"the serving model changed from {model.Name} v{model.Version} to {scoredBy?.Name} v{scoredBy?.Version} while parts were collected; send cmd/enroll again"));
                 return;
             }
 
-            _inputs.Add(inspection.Input.AsSpan(0, inspection.InputWidth * inspection.InputHeight * 3).ToArray());
+            _inputs.Add(input.ToArray());
             progress(_inputs.Count);
             if (_inputs.Count == count)
             {

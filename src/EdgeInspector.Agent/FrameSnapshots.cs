@@ -11,7 +11,7 @@ public sealed record Snapshot(byte[] Jpeg, int Width, int Height, string Inspect
 /// with the next part that passes the decide stage. Encoding happens only when asked, so the
 /// line pays nothing otherwise.
 /// </summary>
-public sealed class FrameSnapshots
+public sealed class FrameSnapshots : IInspectionTap
 {
     private TaskCompletionSource<Snapshot>? _pending;
 
@@ -23,10 +23,15 @@ public sealed class FrameSnapshots
         return pending.Task.WaitAsync(cancellationToken);
     }
 
-    /// <summary>Called by the decide stage for every part; encodes only when a request waits.</summary>
-    internal void Offer(Frame frame, string inspectionId)
+    /// <summary>Sees every decided part; encodes only when a request waits, and only an inspected part.</summary>
+    public void Observe(DecidedPart part)
     {
+        if (part.Verdict.Kind == VerdictKind.Error || part.Frame is not { } frame || Volatile.Read(ref _pending) is null)
+        {
+            return;
+        }
+
         var pending = Interlocked.Exchange(ref _pending, null);
-        pending?.TrySetResult(new Snapshot(FrameJpeg.Encode(frame), frame.Width, frame.Height, inspectionId));
+        pending?.TrySetResult(new Snapshot(FrameJpeg.Encode(frame), frame.Width, frame.Height, part.Verdict.Id));
     }
 }

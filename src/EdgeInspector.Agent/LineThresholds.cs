@@ -84,7 +84,7 @@ public sealed partial class LineThresholds
             _applied = null;
         }
 
-        LogSet(_logger, package.Manifest.Name, package.Manifest.Version, image, pixel);
+        Log.Set(_logger, package.Manifest.Name, package.Manifest.Version, image, pixel);
     }
 
     private Applied Resolve(ModelPackage package)
@@ -109,7 +109,7 @@ public sealed partial class LineThresholds
                 }
                 else
                 {
-                    LogOtherPackage(_logger, package.Manifest.Name, package.Manifest.Version);
+                    Log.OtherPackage(_logger, package.Manifest.Name, package.Manifest.Version);
                 }
             }
 
@@ -137,7 +137,7 @@ public sealed partial class LineThresholds
         catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException or IOException)
         {
             // Left in place: the next cmd/set-threshold replaces it.
-            LogUnreadable(_logger, path, e.Message);
+            Log.Unreadable(_logger, path, e.Message);
             return null;
         }
     }
@@ -145,13 +145,4 @@ public sealed partial class LineThresholds
     private sealed record CommandOverride(string PackageSha256, double? Image, double? Pixel);
 
     private sealed record Applied(ModelPackage Package, DecisionSettings Decision, string Source);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Threshold override for {Name} v{Version} stored: image {Image}, pixel {Pixel} (null = manifest)")]
-    private static partial void LogSet(ILogger logger, string name, int version, double? image, double? pixel);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "The stored cmd/set-threshold override was set for another package; {Name} v{Version} decides with its own thresholds")]
-    private static partial void LogOtherPackage(ILogger logger, string name, int version);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Threshold override {Path} cannot be read ({Reason}); ignored until the next cmd/set-threshold replaces it")]
-    private static partial void LogUnreadable(ILogger logger, string path, string reason);
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using EdgeInspector.Agent.ModelUpdates;
 using EdgeInspector.Core;
 using EdgeInspector.Enrollment;
 using EdgeInspector.Updates;
@@ -20,9 +21,11 @@ namespace EdgeInspector.Agent;
 public sealed partial class OnDeviceEnrollment(
     IOptions<UpdateOptions> options,
     IOptions<AgentOptions> agent,
-    ServingModel serving,
+    ServingModelLoader serving,
     EnrollmentParts parts,
-    ModelUpdateService updates,
+    ModelStore store,
+    ModelActivator activator,
+    ModelStates states,
     ILogger<OnDeviceEnrollment> logger)
 {
     public const int MinParts = MemoryBankEnrollment.MinGoodParts;
@@ -34,20 +37,15 @@ public sealed partial class OnDeviceEnrollment(
 
     private int _running;
 
-    /// <summary>Runs one enrollment to its end and returns the reply: the new version, or the error.</summary>
-    public async Task<JsonObject> RunAsync(byte[] payload, CancellationToken cancellationToken)
+    /// <summary>Runs one enrollment of <paramref name="count"/> parts to its end and returns the reply: the new version, or the error.</summary>
+    public async Task<JsonObject> RunAsync(int count, CancellationToken cancellationToken)
     {
-        if (ParseParts(payload, out string? problem) is not int count)
-        {
-            return Error(problem!);
-        }
-
         if (!options.Value.Enabled)
         {
             return Error("cmd/enroll installs into the model store and activates like a model update: set Updates:Enabled=true");
         }
 
-        if (serving.Slot?.Current is not { } current)
+        if (!serving.TryGetSlot(out var slot) || slot.Current is not { } current)
         {
             return Error("the agent has not loaded its model yet");
         }
@@ -74,7 +72,7 @@ public sealed partial class OnDeviceEnrollment(
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // A bug, not a bad request: keep the stack trace; the serving model is untouched.
-            LogCrashed(logger, e);
+            Log.EnrollmentCrashed(logger, e);
             return Error($"enrollment failed unexpectedly: {e.Message}");
         }
         finally
@@ -89,9 +87,9 @@ public sealed partial class OnDeviceEnrollment(
         int version = m.Version + 1;
         string stateId = "enroll-" + Guid.NewGuid().ToString("N")[..12];
         void Progress(int collected, string? reason = null) =>
-            updates.PublishState(new UpdateState(stateId, UpdatePhase.Enrolling, count, collected, "", reason, m.Name, version));
+            states.Publish(new UpdateState(stateId, UpdatePhase.Enrolling, count, collected, "", reason, m.Name, version));
 
-        LogCollecting(logger, count, m.Name, m.Version);
+        Log.Collecting(logger, count, m.Name, m.Version);
         Progress(0);
         int collected = 0;
         IReadOnlyList<byte[]> inputs;
@@ -113,7 +111,6 @@ public sealed partial class OnDeviceEnrollment(
         }
 
         Progress(count, "building the memory bank");
-        var store = new ModelStore(options.Value.ResolveStateDirectory());
         string target = store.PackageDirectory(m.Name, version);
         EnrollmentResult result;
         try
@@ -125,8 +122,8 @@ public sealed partial class OnDeviceEnrollment(
             return Reject(stateId, m, version, $"enrollment failed: {e.Message}");
         }
 
-        LogBuilt(logger, m.Name, version, result.BankRows, count, result.Seconds);
-        if (await updates.ActivateLocalAsync(result.Package, stateId, cancellationToken).ConfigureAwait(false) is { } failure)
+        Log.Built(logger, m.Name, version, result.BankRows, count, result.Seconds);
+        if (await ActivateAsync(result.Package, stateId, cancellationToken).ConfigureAwait(false) is { } failure)
         {
             return Error(failure);
         }
@@ -145,6 +142,35 @@ public sealed partial class OnDeviceEnrollment(
             ["image_threshold"] = result.Decision.ImageThreshold,
             ["golden_images"] = result.GoldenImages,
         };
+    }
+
+    /// <summary>
+    /// Activates the package built here (models/{name}-v{version}, unsigned) exactly as a pushed one
+    /// (<see cref="ModelActivator"/>). Returns null when it serves, else the reason (the package is then deleted).
+    /// </summary>
+    private async Task<string?> ActivateAsync(string installed, string stateId, CancellationToken cancellationToken)
+    {
+        var m = ModelPackage.ReadManifest(Path.Combine(installed, ModelPackage.ManifestFileName));
+        if (!activator.TryStart(
+            () =>
+            {
+                states.Publish(new UpdateState(stateId, UpdatePhase.Activating, 0, 0, "", null, m.Name, m.Version));
+                return activator.ActivateAsync(installed, m, cancellationToken);
+            },
+            out var activation))
+        {
+            Directory.Delete(installed, recursive: true);
+            return "an update is activating; send cmd/enroll again when it has finished";
+        }
+
+        string? failure = await activation.ConfigureAwait(false);
+        if (failure is not null)
+        {
+            Log.EnrollFailed(logger, failure);
+        }
+
+        states.Publish(new UpdateState(stateId, failure is null ? UpdatePhase.Active : UpdatePhase.Rejected, 0, 0, "", failure, m.Name, m.Version));
+        return failure;
     }
 
     private EnrollmentResult Build(ModelPackage source, IReadOnlyList<byte[]> inputs, string target, ModelStore store, CancellationToken cancellationToken)
@@ -170,56 +196,12 @@ public sealed partial class OnDeviceEnrollment(
         return MemoryBankEnrollment.Write(source, inputs, target, settings, cancellationToken);
     }
 
-    /// <summary>The <c>parts</c> of <c>{"parts": N}</c>, or null with the problem.</summary>
-    private static int? ParseParts(byte[] payload, out string? problem)
-    {
-        const string Example = "send {\"parts\": 20}";
-        JsonObject request;
-        try
-        {
-            request = JsonNode.Parse(payload)?.AsObject() ?? throw new JsonException("empty");
-        }
-        catch (Exception e) when (e is JsonException or InvalidOperationException)
-        {
-            problem = $"payload is not a JSON object ({e.Message}); {Example}";
-            return null;
-        }
-
-        if (request.Select(p => p.Key).FirstOrDefault(k => k != "parts") is { } unknown)
-        {
-            problem = $"unknown field '{unknown}'; enroll takes only parts: {Example}";
-            return null;
-        }
-
-        var value = request["parts"];
-        if (value is JsonValue v && v.TryGetValue(out int parts) && parts is >= MinParts and <= MaxParts)
-        {
-            problem = null;
-            return parts;
-        }
-
-        problem = string.Create(CultureInfo.InvariantCulture, $"'parts' must be an integer in {MinParts}..{MaxParts} (the number of known-good parts to enroll), got {value?.ToJsonString() ?? "nothing"}; {Example}");
-        return null;
-    }
-
     private JsonObject Reject(string stateId, ModelManifest m, int version, string reason)
     {
-        LogEnrollFailed(logger, reason);
-        updates.PublishState(new UpdateState(stateId, UpdatePhase.Rejected, 0, 0, "", reason, m.Name, version));
+        Log.EnrollFailed(logger, reason);
+        states.Publish(new UpdateState(stateId, UpdatePhase.Rejected, 0, 0, "", reason, m.Name, version));
         return Error(reason);
     }
 
     private static JsonObject Error(string message) => new() { ["error"] = message };
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Enrollment: collecting the next {Parts} parts for {Name} v{Version}")]
-    private static partial void LogCollecting(ILogger logger, int parts, string name, int version);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Enrollment: {Name} v{Version} built, memory bank {Rows} rows from {Parts} parts in {Seconds:F1} s")]
-    private static partial void LogBuilt(ILogger logger, string name, int version, int rows, int parts, double seconds);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Enrollment crashed")]
-    private static partial void LogCrashed(ILogger logger, Exception exception);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Enrollment failed: {Reason}")]
-    private static partial void LogEnrollFailed(ILogger logger, string reason);
 }

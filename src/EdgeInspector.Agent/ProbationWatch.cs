@@ -8,7 +8,7 @@ namespace EdgeInspector.Agent;
 /// verdicts, or nearly all are NG (the usual sign of a broken model or a wrong threshold, not a
 /// sudden batch of bad parts), it reports the failure once so the update is rolled back.
 /// </summary>
-public sealed class ProbationWatch(UpdateOptions options) : IVerdictSink
+public sealed class ProbationWatch(UpdateOptions options) : IInspectionTap
 {
     private readonly Lock _gate = new();
     private string? _sha256;
@@ -29,8 +29,9 @@ public sealed class ProbationWatch(UpdateOptions options) : IVerdictSink
         }
     }
 
-    public void Publish(Verdict verdict, byte[]? thumbnail)
+    public void Observe(DecidedPart part)
     {
+        var verdict = part.Verdict;
         string? reason = null;
         lock (_gate)
         {

@@ -27,7 +27,7 @@ public sealed partial class SystemdWatchdog(PipelineHeartbeat heartbeat, AgentTe
         // A leading '@' names a socket in the abstract namespace, which .NET spells with a NUL.
         var endpoint = new UnixDomainSocketEndPoint(socketPath[0] == '@' ? "\0" + socketPath[1..] : socketPath);
         byte[] ping = Encoding.ASCII.GetBytes("WATCHDOG=1");
-        LogEnabled(logger, interval.TotalSeconds);
+        Log.Enabled(logger, interval.TotalSeconds);
         using var timer = new PeriodicTimer(interval / 3);
         try
         {
@@ -39,7 +39,7 @@ public sealed partial class SystemdWatchdog(PipelineHeartbeat heartbeat, AgentTe
                 }
                 else
                 {
-                    LogStalled(logger, heartbeat.SinceLastBeat.TotalSeconds);
+                    Log.Stalled(logger, heartbeat.SinceLastBeat.TotalSeconds);
                 }
             }
         }
@@ -47,10 +47,4 @@ public sealed partial class SystemdWatchdog(PipelineHeartbeat heartbeat, AgentTe
         {
         }
     }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "systemd watchdog every {Seconds:0.#} s, fed while the pipeline makes progress")]
-    private static partial void LogEnabled(ILogger logger, double seconds);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Pipeline made no progress for {Seconds:0.#} s: withholding the watchdog ping so systemd restarts the agent")]
-    private static partial void LogStalled(ILogger logger, double seconds);
 }

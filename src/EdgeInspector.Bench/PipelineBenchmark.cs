@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using EdgeInspector.Acquisition;
 using EdgeInspector.Agent;
+using EdgeInspector.Agent.Mqtt;
 using EdgeInspector.Core;
 using EdgeInspector.Gpio;
 using EdgeInspector.Imaging;
@@ -96,13 +97,15 @@ internal static class PipelineBenchmark
         var mqtt = new MqttOptions();
         mqtt.EmbeddedBroker.Port = FreeLoopbackPort();
         mqtt.Outbox.Path = Path.Combine(state.Path, "outbox.db");
-        var updateOptions = new UpdateOptions();
         var thresholds = new LineThresholds(new ModelOptions());
-        var serving = new ServingModel();
-        using var updates = new ModelUpdateService(Options.Create(updateOptions), serving, new ModelLoader(new InferenceOptions(), NullLogger<ModelLoader>.Instance), telemetry, new ProbationWatch(updateOptions), NullLogger<ModelUpdateService>.Instance);
-        var enrollment = new OnDeviceEnrollment(Options.Create(updateOptions), Options.Create(agent), serving, new EnrollmentParts(), updates, NullLogger<OnDeviceEnrollment>.Instance);
-        await using var publisher = new MqttPublisher(Options.Create(mqtt), Options.Create(agent), thresholds, serving, telemetry, updates, new FrameSnapshots(), enrollment, NullLoggerFactory.Instance);
-        await publisher.StartAsync(CancellationToken.None);
+        // Only what a device's verdicts pass through: the embedded broker, the link and its durable outbox.
+        await using var broker = new EmbeddedBroker(mqtt.EmbeddedBroker, NullLogger<EmbeddedBroker>.Instance);
+        await broker.StartAsync();
+        var outbox = VerdictOutbox.Open(mqtt.Outbox, NullLoggerFactory.Instance);
+        await using var link = new MqttLink(mqtt, MqttConnection.Address(mqtt), "edge-inspector-bench", "bench/status", () => [], NullLogger<MqttLink>.Instance, outbox.Store);
+        using var linkStop = new CancellationTokenSource();
+        var linkRunning = link.RunAsync(linkStop.Token);
+        var publisher = new MqttVerdictSink(link, new Topics(mqtt.TopicRoot, agent.DeviceId));
         await using var camera = new ReplayCamera(new ReplayOptions { Path = images, Fps = 0, Loop = true }, new FramePool());
         await camera.OpenAsync(CancellationToken.None);
         using var io = new LineIo(new LightStrobe(new LightOptions { LeadTime = TimeSpan.Zero }, new System.Device.Gpio.GpioController(new RecordingGpioDriver())));
@@ -111,7 +114,9 @@ internal static class PipelineBenchmark
         long start = Stopwatch.GetTimestamp();
         await pipeline.RunAsync(CancellationToken.None);
         double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
-        await publisher.StopAsync(CancellationToken.None);
+        await link.FlushAsync(TimeSpan.FromSeconds(5), CancellationToken.None);
+        await linkStop.CancelAsync();
+        await linkRunning;
         return (frames / seconds, pipeline.Latencies);
     }
 

@@ -6,6 +6,11 @@ using EdgeInspector.Enrollment;
 namespace EdgeInspector.Cli;
 
 /// <summary>The edge-inspector workstation commands: eval, enroll, demo-images, keygen, sign, push.</summary>
+/// <summary>
+/// The <c>edge-inspector</c> verbs: argument parsing and usage for each, handing the work to its
+/// own class (capture, eval, enroll, keygen/sign/push/rollback, status, demo-images). Long on
+/// purpose: it is the tool's one verb table and help text.
+/// </summary>
 public static class Commands
 {
     public const string Usage = """

@@ -37,6 +37,8 @@ public sealed record EnrollmentSettings
 /// coreset as the new memory bank written into model.onnx's <c>memory_bank</c> initializer (and
 /// the INT8 model's), thresholds from a leave-half-out split, golden expectations re-derived for
 /// the new bank, and a new package with version + 1, <c>derived_from</c> and every file hashed.
+/// Long on purpose: one enrollment recipe end to end (features, coreset, thresholds, golden
+/// set, package), shared verbatim by <c>edge-inspector enroll</c> and the agent's cmd/enroll.
 /// </summary>
 public static class MemoryBankEnrollment
 {

@@ -20,7 +20,7 @@ public sealed partial class ExecutionProviderChain(InferenceOptions options, ILo
         {
             if (kind == ExecutionProviderKind.Cpu)
             {
-                LogProviderActive(logger, kind);
+                Log.ProviderActive(logger, kind);
                 return new ExecutionProviderChoice(kind, notes);
             }
 
@@ -33,7 +33,7 @@ public sealed partial class ExecutionProviderChain(InferenceOptions options, ILo
                     TryAppendCudaFallback(session, notes);
                 }
 
-                LogProviderActive(logger, kind);
+                Log.ProviderActive(logger, kind);
                 return new ExecutionProviderChoice(kind, notes);
             }
             catch (Exception e) when (e is OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException or NotSupportedException or IOException or UnauthorizedAccessException)
@@ -42,12 +42,12 @@ public sealed partial class ExecutionProviderChain(InferenceOptions options, ILo
                 // /var/lib path on a host without it). That skips TensorRT; it must not stop the chain.
                 string reason = $"{kind}: {FirstLine(e.Message)}";
                 notes.Add(reason);
-                LogProviderSkipped(logger, kind, FirstLine(e.Message));
+                Log.ProviderSkipped(logger, kind, FirstLine(e.Message));
             }
         }
 
         notes.Add("CPU: used because no configured provider loaded");
-        LogProviderActive(logger, ExecutionProviderKind.Cpu);
+        Log.ProviderActive(logger, ExecutionProviderKind.Cpu);
         return new ExecutionProviderChoice(ExecutionProviderKind.Cpu, notes);
     }
 
@@ -89,10 +89,4 @@ public sealed partial class ExecutionProviderChain(InferenceOptions options, ILo
         int end = message.IndexOfAny(['\r', '\n']);
         return end < 0 ? message : message[..end];
     }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Execution provider {Provider} serves the model")]
-    private static partial void LogProviderActive(ILogger logger, ExecutionProviderKind provider);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Execution provider {Provider} skipped: {Reason}")]
-    private static partial void LogProviderSkipped(ILogger logger, ExecutionProviderKind provider, string reason);
 }

@@ -32,7 +32,7 @@ public sealed partial class ModelLoader(InferenceOptions options, ILogger<ModelL
         CheckMemoryBank(package, choice);
         if (choice.FallbackReason is { } reason)
         {
-            LogPrecisionFallback(logger, reason);
+            Log.PrecisionFallback(logger, reason);
         }
 
         var served = options.ForServing(choice.Precision);
@@ -69,7 +69,7 @@ public sealed partial class ModelLoader(InferenceOptions options, ILogger<ModelL
             runner = new ModelRunner(package, session, provider, servedIdentity) { Precision = choice.Precision };
             // The first run allocates ORT's arenas (and on TensorRT builds the engine): do it now, not on a part.
             runner.Run(new byte[runner.InputLength]);
-            LogModelLoaded(logger, identity.Name, identity.Version, choice.FileName, provider.Active, package.Directory);
+            Log.ModelLoaded(logger, identity.Name, identity.Version, choice.FileName, provider.Active, package.Directory);
             return runner;
         }
         catch
@@ -110,10 +110,4 @@ public sealed partial class ModelLoader(InferenceOptions options, ILogger<ModelL
             throw new ModelPackageException($"'{choice.Path}': its memory bank is [{string.Join(", ", bank.Dims)}] but the {package.Manifest.Backbone} backbone ({string.Join("+", engine.Layers)}) gives {engine.FeatureWidth}-wide patch features: the bank was enrolled with another backbone; enroll this package again (edge-inspector enroll or cmd/enroll)");
         }
     }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Model {Name} v{Version} ({File}) loaded on {Provider} from {Directory}")]
-    private static partial void LogModelLoaded(ILogger logger, string name, int version, string file, ExecutionProviderKind provider, string directory);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Inference:Precision Int8 not served: {Reason}")]
-    private static partial void LogPrecisionFallback(ILogger logger, string reason);
 }

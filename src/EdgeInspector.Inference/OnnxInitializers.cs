@@ -11,6 +11,8 @@ public sealed record FloatTensor(long[] Dims, float[] Data);
 /// wire format directly: enroll swaps the <c>memory_bank</c> initializer of model.onnx without a
 /// protobuf library and without touching anything else in the graph. Only the graph and the one
 /// tensor are re-encoded; every other byte is copied as it was.
+/// Long on purpose: one protobuf wire format (the ONNX model's initializers), read and
+/// rewritten in place without a protobuf dependency; the pieces only make sense together.
 /// </summary>
 public static class OnnxInitializers
 {

@@ -35,7 +35,7 @@ public sealed partial class EmbeddedBroker(EmbeddedBrokerOptions options, ILogge
             throw new InvalidOperationException($"The embedded MQTT broker cannot listen on {options.BindAddress}:{options.Port} ({e.Message}). Pick a free port with --port, or stop what uses it.", e);
         }
 
-        LogStarted(logger, options.BindAddress, options.Port);
+        Log.Started(logger, options.BindAddress, options.Port);
     }
 
     /// <summary>
@@ -60,7 +60,4 @@ public sealed partial class EmbeddedBroker(EmbeddedBrokerOptions options, ILogge
             _server.Dispose();
         }
     }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Embedded MQTT broker listening on {Address}:{Port}")]
-    private static partial void LogStarted(ILogger logger, string address, int port);
 }

@@ -15,6 +15,8 @@ namespace EdgeInspector.Messaging;
 /// (the line only hands them over), the pump sends the file's rows in order, oldest first, and
 /// acknowledges each after its PUBACK. Everything else (thumbnails, snapshots, model state) is
 /// best-effort in memory; the durable lane goes first.
+/// Long on purpose: one connection's state machine (connect loop, both lanes, pump, PUBACK
+/// acknowledgement) shares one client and its up/lost signals; split, they would have to expose them.
 /// </summary>
 public sealed partial class MqttLink : IAsyncDisposable
 {
@@ -35,6 +37,7 @@ public sealed partial class MqttLink : IAsyncDisposable
     private long _dropped;
     private long _published;
     private long _toStorePending;
+    private int _disposed;
 
     /// <summary>How long the durable lane waits without new verdicts before it deletes acknowledged rows on their own.</summary>
     private static readonly TimeSpan AcknowledgedIdle = TimeSpan.FromSeconds(1);
@@ -171,7 +174,7 @@ public sealed partial class MqttLink : IAsyncDisposable
                 }
 
                 failures = 0;
-                LogConnected(_logger, _broker.ToString(), result.IsSessionPresent);
+                Log.Connected(_logger, _broker.ToString(), result.IsSessionPresent);
                 if (!result.IsSessionPresent && _subscriptions.Count > 0)
                 {
                     var subscribe = new MqttClientSubscribeOptionsBuilder();
@@ -198,7 +201,7 @@ public sealed partial class MqttLink : IAsyncDisposable
             catch (Exception e)
             {
                 failures++;
-                LogConnectFailed(_logger, _broker.ToString(), failures, e.Message);
+                Log.ConnectFailed(_logger, _broker.ToString(), failures, e.Message);
             }
 
             if (!cancellationToken.IsCancellationRequested)
@@ -334,7 +337,7 @@ public sealed partial class MqttLink : IAsyncDisposable
                 var result = await _client.PublishAsync(applicationMessage, cancellationToken).ConfigureAwait(false);
                 if (!result.IsSuccess)
                 {
-                    LogPublishRejected(_logger, message.Topic, result.ReasonCode.ToString());
+                    Log.PublishRejected(_logger, message.Topic, result.ReasonCode.ToString());
                 }
 
                 Interlocked.Increment(ref _published);
@@ -398,7 +401,7 @@ public sealed partial class MqttLink : IAsyncDisposable
             _up = NewSignal();
             if (e.Reason != MqttClientDisconnectReason.NormalDisconnection)
             {
-                LogDisconnected(_logger, _broker.ToString(), e.Reason.ToString());
+                Log.Disconnected(_logger, _broker.ToString(), e.Reason.ToString());
             }
         }
 
@@ -410,22 +413,15 @@ public sealed partial class MqttLink : IAsyncDisposable
 
     public ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return ValueTask.CompletedTask;
+        }
+
         _outbox.Writer.TryComplete();
         _toStore.Writer.TryComplete();
         _client.Dispose();
         _store?.Dispose();
         return ValueTask.CompletedTask;
     }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "MQTT connected to {Broker} (session resumed: {SessionPresent})")]
-    private static partial void LogConnected(ILogger logger, string broker, bool sessionPresent);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "MQTT connection to {Broker} failed (attempt {Attempt}): {Reason}")]
-    private static partial void LogConnectFailed(ILogger logger, string broker, int attempt, string reason);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "MQTT disconnected from {Broker}: {Reason}; reconnecting")]
-    private static partial void LogDisconnected(ILogger logger, string broker, string reason);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Broker rejected a message on {Topic}: {Reason}")]
-    private static partial void LogPublishRejected(ILogger logger, string topic, string reason);
 }

@@ -57,7 +57,7 @@ public sealed class OutboxOptions
     /// <summary>Off only for tests and the demo: verdicts then live in memory and die with the process.</summary>
     public bool Enabled { get; set; } = true;
 
-    /// <summary>The SQLite file; the agent defaults it to outbox.db in the state directory (Updates:StateDirectory).</summary>
+    /// <summary>The SQLite file; the agent defaults it to outbox.db in the state directory (Agent:StateDirectory).</summary>
     public string? Path { get; set; }
 
     /// <summary>Verdicts kept at most; beyond it the oldest are dropped and counted.</summary>

@@ -18,6 +18,8 @@ public readonly record struct StoredMessage(long Id, long Seq, OutgoingMessage M
 /// full disk drops what cannot be written: the line never waits for, or stops because of, it.
 /// It also remembers the highest verdict seq it ever held, so numbering continues after a restart.
 /// One writer and one reader (the link's tasks) share it under a lock; every call is short.
+/// Long on purpose: one SQLite file's schema, bounds, WAL settings and recovery, whose statements
+/// share the connection and its prepared commands.
 /// </summary>
 public sealed partial class OutboxStore : IDisposable
 {
@@ -113,7 +115,7 @@ public sealed partial class OutboxStore : IDisposable
             throw new OutboxUnavailableException($"The durable outbox {store.FilePath} cannot be opened ({e.Message}); verdicts are kept in memory only until this is fixed (free the disk or fix the permissions of the state directory, then restart the agent).", e);
         }
 
-        LogOpened(logger, store.FilePath, store._unacked, store._lastSeq, options.Synchronous.ToString());
+        Log.Opened(logger, store.FilePath, store._unacked, store._lastSeq, options.Synchronous.ToString());
         return store;
     }
 
@@ -187,7 +189,7 @@ public sealed partial class OutboxStore : IDisposable
             catch (SqliteException e)
             {
                 // Acknowledged rows that stay are sent again after a restart: a duplicate, not a loss.
-                LogDeleteFailed(_logger, FilePath, e.Message);
+                Log.DeleteFailed(_logger, FilePath, e.Message);
                 Recount();
             }
         }
@@ -252,14 +254,14 @@ public sealed partial class OutboxStore : IDisposable
                 if (_lastDropLog == 0 || _time.GetElapsedTime(_lastDropLog) >= DropLogInterval)
                 {
                     _lastDropLog = _time.GetTimestamp();
-                    LogDroppedOldest(_logger, _options.MaxMessages, _options.MaxBytes, Dropped);
+                    Log.DroppedOldest(_logger, _options.MaxMessages, _options.MaxBytes, Dropped);
                 }
             }
 
             if (_failing)
             {
                 _failing = false;
-                LogWritesResumed(_logger, FilePath, Dropped);
+                Log.WritesResumed(_logger, FilePath, Dropped);
             }
 
             return true;
@@ -271,7 +273,7 @@ public sealed partial class OutboxStore : IDisposable
             if (!_failing)
             {
                 _failing = true;
-                LogDiskRefused(_logger, FilePath, batch.Count, e.Message);
+                Log.DiskRefused(_logger, FilePath, batch.Count, e.Message);
             }
 
             Recount();
@@ -350,7 +352,7 @@ public sealed partial class OutboxStore : IDisposable
         {
             _broken = true;
             result = false;
-            LogBroken(_logger, FilePath, e.Message);
+            Log.Broken(_logger, FilePath, e.Message);
             return false;
         }
     }
@@ -398,7 +400,7 @@ public sealed partial class OutboxStore : IDisposable
     {
         CloseFile();
         string aside = $"{FilePath}.corrupt-{_time.GetUtcNow():yyyyMMdd'T'HHmmss'Z'}";
-        LogUnreadable(_logger, FilePath, reason, aside);
+        Log.Unreadable(_logger, FilePath, reason, aside);
         File.Move(FilePath, aside, overwrite: true);
         if (File.Exists(FilePath + "-wal"))
         {
@@ -421,7 +423,7 @@ public sealed partial class OutboxStore : IDisposable
         _saveLastSeq.Transaction = null;
         _saveLastSeq.Parameters[0].Value = _lastSeq;
         _saveLastSeq.ExecuteNonQuery();
-        LogFresh(_logger, FilePath, _lastSeq + 1);
+        Log.Fresh(_logger, FilePath, _lastSeq + 1);
     }
 
     /// <summary>Counters from the file itself: at open, and after a rolled-back write.</summary>
@@ -489,29 +491,13 @@ public sealed partial class OutboxStore : IDisposable
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Durable outbox {File}: {Unacked} verdicts waiting from before, last seq {LastSeq}, synchronous={Synchronous}")]
-    private static partial void LogOpened(ILogger logger, string file, long unacked, long lastSeq, string synchronous);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Durable outbox {File} is unreadable ({Reason}); moved aside to {Aside}, starting a fresh one. Verdicts it held are not sent; inspection goes on")]
-    private static partial void LogUnreadable(ILogger logger, string file, string reason, string aside);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Fresh durable outbox {File}: verdict seq continues at {Seq} (from the clock, above the lost file's)")]
-    private static partial void LogFresh(ILogger logger, string file, long seq);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Durable outbox full (Mqtt:Outbox:MaxMessages {MaxMessages}, MaxBytes {MaxBytes}): dropping the oldest verdicts while the broker is away; {Total} dropped so far")]
-    private static partial void LogDroppedOldest(ILogger logger, long maxMessages, long maxBytes, long total);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Durable outbox {File} refused a write of {Count} verdicts ({Reason}); dropping verdicts until the disk takes writes again (free space in the state directory). Inspection goes on")]
-    private static partial void LogDiskRefused(ILogger logger, string file, int count, string reason);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Durable outbox {File} takes writes again; {Dropped} verdicts dropped in all")]
-    private static partial void LogWritesResumed(ILogger logger, string file, long dropped);
 
-    [LoggerMessage(Level = LogLevel.Critical, Message = "Durable outbox {File} cannot be used any more ({Reason}); verdicts are dropped and counted until the agent restarts. Check the disk under the state directory")]
-    private static partial void LogBroken(ILogger logger, string file, string reason);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Durable outbox {File}: acknowledged verdicts not deleted ({Reason}); they are sent again after a restart")]
-    private static partial void LogDeleteFailed(ILogger logger, string file, string reason);
 }
 
 /// <summary>The durable outbox cannot be used at all; the agent keeps verdicts in memory and says so.</summary>

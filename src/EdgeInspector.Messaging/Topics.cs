@@ -3,7 +3,13 @@ namespace EdgeInspector.Messaging;
 /// <summary>The device's MQTT topics (contract: docs/mqtt.md).</summary>
 public sealed class Topics(string root, string deviceId)
 {
+    /// <summary>The topic root every device lives under (Mqtt:TopicRoot).</summary>
+    public string Root { get; } = root.TrimEnd('/');
+
     public string Device { get; } = $"{root.TrimEnd('/')}/{deviceId}";
+
+    /// <summary>Where command replies may go under the root: {device}/reply/… (docs/mqtt.md).</summary>
+    public string ReplyPrefix => $"{Device}/reply/";
 
     public string Verdict => $"{Device}/verdict";
 

@@ -7,7 +7,7 @@ namespace EdgeInspector.Updates;
 public sealed record ModelPointer(string Current, string? Previous);
 
 /// <summary>
-/// The device's update state under Updates:StateDirectory: staging/{transferId} for transfers in
+/// The device's update state under the agent's state directory (Agent:StateDirectory): staging/{transferId} for transfers in
 /// flight, models/{name}-v{version} for installed packages, models/current for the pointer.
 /// </summary>
 public sealed class ModelStore(string stateDirectory)

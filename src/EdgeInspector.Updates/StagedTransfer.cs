@@ -13,6 +13,17 @@ public enum ChunkOutcome
     BadSize,
 }
 
+public static class ChunkOutcomes
+{
+    /// <summary>Why a chunk was refused, as the pusher reads it in model/state.</summary>
+    public static string Reason(this ChunkOutcome outcome) => outcome switch
+    {
+        ChunkOutcome.BadHash => "its SHA-256 does not match its sha256 property",
+        ChunkOutcome.BadSize => "wrong size for its index",
+        _ => "index outside the offer",
+    };
+}
+
 /// <summary>
 /// One transfer's staging folder: offer.json, the package stream preallocated in data.bin and
 /// written chunk by chunk at its offset, and received.log, an append-only list of the chunk

@@ -39,13 +39,27 @@ public sealed record UpdateOffer(string TransferId, byte[] Manifest, byte[] Sign
         ["chunk_count"] = ChunkCount,
     });
 
+    /// <summary>The offer's transfer_id when it can be read at all (to name a refused offer in model/state), else "".</summary>
+    public static string TryTransferId(byte[] payload)
+    {
+        try
+        {
+            return (string?)JsonNode.Parse(payload)?["transfer_id"] ?? "";
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or ArgumentException)
+        {
+            return "";
+        }
+    }
+
     /// <summary>Parses and checks the offer's own arithmetic; throws <see cref="UpdateException"/> with the reason.</summary>
     public static UpdateOffer Parse(ReadOnlySpan<byte> json)
     {
         UpdateOffer offer;
         try
         {
-            var o = JsonNode.Parse(json)?.AsObject() ?? throw new UpdateException("offer is empty");
+            // Strict: a duplicate key would make the offer mean two things (and JsonObject throw later).
+            var o = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false })?.AsObject() ?? throw new UpdateException("offer is empty");
             offer = new UpdateOffer(
                 (string?)o["transfer_id"] ?? throw new UpdateException("offer has no transfer_id"),
                 Convert.FromBase64String((string?)o["manifest"] ?? throw new UpdateException("offer has no manifest")),

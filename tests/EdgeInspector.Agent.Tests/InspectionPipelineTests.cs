@@ -34,12 +34,12 @@ public sealed class InspectionPipelineTests : IDisposable
         return path;
     }
 
-    private static async Task<InspectionPipeline> RunAsync(ReplayOptions replay, ModelSlot slot, RecordingSink sink, LightStrobe? light = null, long maxFrames = 0, FramePool? pool = null, LineIo? io = null, Func<Task>? whileRunning = null)
+    private static async Task<InspectionPipeline> RunAsync(ReplayOptions replay, ModelSlot slot, RecordingSink sink, LightStrobe? light = null, long maxFrames = 0, FramePool? pool = null, LineIo? io = null, Func<Task>? whileRunning = null, IReadOnlyList<IInspectionTap>? taps = null)
     {
         await using var camera = new ReplayCamera(replay, pool ?? new FramePool());
         await camera.OpenAsync(CancellationToken.None);
         using var line = io ?? new LineIo(light ?? new LightStrobe(new LightOptions { Mode = LightMode.Off }, null));
-        var pipeline = new InspectionPipeline(camera, line, slot, new AgentOptions { DeviceId = "t", MaxFrames = maxFrames }, new LineThresholds(new ModelOptions()), [sink], new AgentTelemetry("t"), NullLogger.Instance);
+        var pipeline = new InspectionPipeline(camera, line, slot, new AgentOptions { DeviceId = "t", MaxFrames = maxFrames }, new LineThresholds(new ModelOptions()), [sink], new AgentTelemetry("t"), NullLogger.Instance, taps: taps);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var run = pipeline.RunAsync(CancellationToken.None, timeout.Token);
         if (whileRunning is not null)
@@ -101,6 +101,35 @@ public sealed class InspectionPipelineTests : IDisposable
         Assert.Contains(Path.GetFileName(broken), error.Error, StringComparison.Ordinal);
         Assert.Null(sink.Received.ElementAt(2).Thumbnail);
         Assert.Contains("\"verdict\":\"ERROR\"", System.Text.Encoding.UTF8.GetString(ContractJson.Serialize(error)), StringComparison.Ordinal);
+    }
+
+    private sealed class RecordingTap(RecordingSink sink) : IInspectionTap
+    {
+        public List<(long Seq, VerdictKind Kind, int InputBytes, bool PublishedFirst)> Seen { get; } = [];
+
+        public void Observe(DecidedPart part)
+        {
+            var verdict = part.Verdict;
+            Seen.Add((verdict.Seq, verdict.Kind, part.ModelInput.Length, sink.Received.Any(r => ReferenceEquals(r.Verdict, verdict))));
+        }
+    }
+
+    [Fact]
+    public async Task Taps_see_every_decided_part_after_its_verdict_is_published()
+    {
+        string images = Images(5);
+        await File.WriteAllTextAsync(Directory.GetFiles(images).Order(StringComparer.Ordinal).ElementAt(1), "not a png");
+        using var slot = new ModelSlot(_loader.Load(RepoPaths.TextureBaselinePackage));
+        var sink = new RecordingSink();
+        var tap = new RecordingTap(sink);
+
+        await RunAsync(new ReplayOptions { Path = images, Fps = 0, Loop = false, CacheBytes = 0 }, slot, sink, taps: [tap]);
+
+        Assert.Equal([1L, 2, 3, 4, 5], tap.Seen.Select(s => s.Seq));
+        Assert.All(tap.Seen, s => Assert.True(s.PublishedFirst, $"part {s.Seq} reached the tap before the sinks"));
+        var input = slot.Current.Package.Manifest.Input;
+        Assert.All(tap.Seen, s => Assert.Equal(s.Kind == VerdictKind.Error ? 0 : input.Width * input.Height * 3, s.InputBytes));
+        Assert.Equal(VerdictKind.Error, tap.Seen[1].Kind);
     }
 
     [Fact]

@@ -26,7 +26,7 @@ public sealed class ProbationWatchTests
         watch.Start(New);
         foreach (var (model, kind) in verdicts)
         {
-            watch.Publish(V(model, kind), null);
+            watch.Observe(new DecidedPart(V(model, kind), null, default));
         }
 
         var first = await Task.WhenAny(failed.Task, Task.Delay(500));

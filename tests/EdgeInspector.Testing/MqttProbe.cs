@@ -87,9 +87,15 @@ public sealed class MqttProbe : IAsyncDisposable
     }
 
     /// <summary>Publishes at QoS 1 and returns the broker's PUBACK reason (MQTT 5: NotAuthorized when the ACL denies it).</summary>
-    public async Task<MqttClientPublishReasonCode> PublishAsync(string topic, byte[] payload)
+    public async Task<MqttClientPublishReasonCode> PublishAsync(string topic, byte[] payload, string? responseTopic = null)
     {
-        var result = await _client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload(payload).WithQualityOfServiceLevel(MQTTnet.Protocol.MqttQualityOfServiceLevel.AtLeastOnce).Build());
+        var message = new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload(payload).WithQualityOfServiceLevel(MQTTnet.Protocol.MqttQualityOfServiceLevel.AtLeastOnce);
+        if (responseTopic is not null)
+        {
+            message.WithResponseTopic(responseTopic).WithCorrelationData(Guid.NewGuid().ToByteArray());
+        }
+
+        var result = await _client.PublishAsync(message.Build());
         return result.ReasonCode;
     }
 
@@ -97,12 +103,16 @@ public sealed class MqttProbe : IAsyncDisposable
     public Task<ReceivedMessage> RequestAsync(string topic, byte[] payload, TimeSpan timeout) =>
         RequestAsync(topic, payload, timeout, "probe/replies/" + Guid.NewGuid().ToString("N")[..8]);
 
-    /// <summary>As above with a chosen response topic (behind the broker ACL: edgeinspector/{device}/reply/…).</summary>
-    public async Task<ReceivedMessage> RequestAsync(string topic, byte[] payload, TimeSpan timeout, string responseTopic)
+    /// <summary>As above with a chosen response topic (behind the broker ACL: edgeinspector/{device}/reply/…) and QoS.</summary>
+    public async Task<ReceivedMessage> RequestAsync(string topic, byte[] payload, TimeSpan timeout, string responseTopic, MQTTnet.Protocol.MqttQualityOfServiceLevel qos = MQTTnet.Protocol.MqttQualityOfServiceLevel.AtMostOnce)
     {
         byte[] correlation = Guid.NewGuid().ToByteArray();
         await _client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter(responseTopic).Build());
-        await _client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload(payload).WithResponseTopic(responseTopic).WithCorrelationData(correlation).Build());
+        using (var publish = new CancellationTokenSource(timeout))
+        {
+            await _client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload(payload).WithResponseTopic(responseTopic).WithCorrelationData(correlation).WithQualityOfServiceLevel(qos).Build(), publish.Token);
+        }
+
         await WaitForAsync(p => p._messages.Any(m => m.Topic == responseTopic), timeout, $"a reply on {responseTopic}");
         var reply = _messages.First(m => m.Topic == responseTopic);
         if (!reply.CorrelationData.AsSpan().SequenceEqual(correlation))

@@ -54,7 +54,11 @@ internal sealed class Inspection : IDisposable
 
     public ModelIdentity? Model { get; set; }
 
-    public DecisionSettings? Decision { get; set; }
+    /// <summary>The package that scored the part (infer); its thresholds decide it.</summary>
+    public ModelPackage? Package { get; set; }
+
+    /// <summary>The complete verdict, built by the decide stage.</summary>
+    public Verdict? Verdict { get; set; }
 
     public IReadOnlyList<DefectRegion> Regions { get; set; } = [];
 

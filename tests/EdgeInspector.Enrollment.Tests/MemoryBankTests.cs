@@ -1,6 +1,6 @@
 using EdgeInspector.Enrollment;
 
-namespace EdgeInspector.Cli.Tests;
+namespace EdgeInspector.Enrollment.Tests;
 
 public sealed class MemoryBankTests
 {

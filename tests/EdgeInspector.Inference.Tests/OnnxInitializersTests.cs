@@ -2,7 +2,7 @@ using EdgeInspector.Inference;
 using EdgeInspector.Testing;
 using Microsoft.ML.OnnxRuntime;
 
-namespace EdgeInspector.Cli.Tests;
+namespace EdgeInspector.Inference.Tests;
 
 public sealed class OnnxInitializersTests
 {

@@ -1,0 +1,67 @@
+using System.Diagnostics;
+using EdgeInspector.Core;
+using EdgeInspector.Imaging;
+using EdgeInspector.Inference;
+
+namespace EdgeInspector.Agent;
+
+/// <summary>
+/// Where a part is judged, completely: the line's thresholds for the package that scored it, the
+/// defect regions, OK/NG, the normalised score, the heat-map thumbnail, and the finished
+/// <see cref="Verdict"/>. Runs for every part, also one that failed earlier (its ERROR verdict is
+/// built here too), so the publish stage only fans verdicts out.
+/// </summary>
+internal sealed class DecideStage(ThumbnailOptions thumbnail, LineThresholds thresholds, ModelSlot models, string deviceId)
+{
+    private readonly DefectRegionFinder _regions = new();
+    private readonly HeatmapThumbnail _thumbnail = new(thumbnail.Width, thumbnail.MaxBytes, thumbnail.Quality);
+
+    public void Run(Inspection inspection)
+    {
+        long start = Stopwatch.GetTimestamp();
+        // A part that was not scored is judged against the serving model's settings, as before the swap.
+        var package = inspection.Package ?? models.Current.Package;
+        var decision = thresholds.DecisionFor(package);
+        if (inspection.Error is null)
+        {
+            try
+            {
+                var frame = inspection.Frame!;
+                inspection.Regions = _regions.Find(inspection.Map!, inspection.InputWidth, inspection.InputHeight, decision, frame.Width, frame.Height);
+                inspection.Thumbnail = _thumbnail.Render(frame, inspection.Map, inspection.InputWidth, inspection.InputHeight, inspection.Regions);
+            }
+            catch (Exception e) when (e is OpenCvSharp.OpenCVException or InvalidOperationException or ArgumentException)
+            {
+                inspection.Fail($"{e.GetType().Name}: {e.Message}");
+            }
+
+            inspection.PostMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        }
+
+        inspection.Verdict = ToVerdict(inspection, decision, inspection.Model ?? models.Current.Identity);
+    }
+
+    private Verdict ToVerdict(Inspection i, DecisionSettings decision, ModelIdentity model)
+    {
+        var kind = i.Error is not null ? VerdictKind.Error : i.RawScore >= decision.ImageThreshold ? VerdictKind.Ng : VerdictKind.Ok;
+        double total = Stopwatch.GetElapsedTime(i.StartTicks).TotalMilliseconds;
+        return new Verdict
+        {
+            Id = i.Id,
+            Seq = i.Seq,
+            Device = deviceId,
+            Ts = i.Ts,
+            Kind = kind,
+            Score = kind == VerdictKind.Error ? 0 : Math.Round(decision.Normalize(i.RawScore), 4),
+            RawScore = Math.Round(i.RawScore, 5),
+            Threshold = decision.ImageThreshold,
+            Regions = i.Regions,
+            Model = model,
+            TimingsMs = new StageTimings(Round(i.AcquireMs), Round(i.PreprocessMs), Round(i.InferMs), Round(i.PostMs), Round(total)),
+            Image = new ImageSize(i.Frame?.Width ?? 0, i.Frame?.Height ?? 0),
+            Error = i.Error,
+        };
+    }
+
+    private static double Round(double ms) => Math.Round(ms, 3);
+}
