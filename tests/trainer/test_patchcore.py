@@ -138,3 +138,24 @@ def test_image_size_is_checked(resnet18_onnx, tmp_path):
         export_patchcore(resnet18_onnx, tmp_path, image_size=200, log=lambda _: None)
     with pytest.raises(ExportError, match="--int8 needs calibration images"):
         export_patchcore(resnet18_onnx, tmp_path, int8=True, log=lambda _: None)
+
+
+def test_graph_macs_counts_conv_and_matmul(tmp_path):
+    """A 3x3 conv 3->8 on 10x10 (stride 1, pad 1) and a [100,8]x[8,5] MatMul: 8*100*27 + 100*5*8."""
+    from onnx import TensorProto, helper
+
+    from edgeinspector_trainer.export import graph_macs
+    w = onnx.numpy_helper.from_array(np.ones((8, 3, 3, 3), np.float32), "w")
+    m = onnx.numpy_helper.from_array(np.ones((8, 5), np.float32), "m")
+    shape = onnx.numpy_helper.from_array(np.array([1, 8, 100], np.int64), "shape")
+    nodes = [helper.make_node("Cast", ["image"], ["f"], to=TensorProto.FLOAT),
+             helper.make_node("Transpose", ["f"], ["x"], perm=[0, 3, 1, 2]),
+             helper.make_node("Conv", ["x", "w"], ["c"], pads=[1, 1, 1, 1]),
+             helper.make_node("Reshape", ["c", "shape"], ["r"]),
+             helper.make_node("Transpose", ["r"], ["t"], perm=[0, 2, 1]),
+             helper.make_node("MatMul", ["t", "m"], ["out"])]
+    graph = helper.make_graph(nodes, "g", [helper.make_tensor_value_info("image", TensorProto.UINT8, [1, 10, 10, 3])],
+                              [helper.make_tensor_value_info("out", TensorProto.FLOAT, None)], [w, m, shape])
+    path = tmp_path / "tiny.onnx"
+    onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]), str(path))
+    assert graph_macs(path) == 8 * 100 * 27 + 100 * 5 * 8

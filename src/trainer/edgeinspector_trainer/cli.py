@@ -32,6 +32,12 @@ def _export_patchcore(a):
                      calibration=a.calibration, name=a.name, version=a.version, log=lambda m: print(m, flush=True))
 
 
+def _cost(a):
+    from .export import graph_macs
+    macs = graph_macs(a.model)
+    print(f"{a.model}: {macs / 1e9:.2f} GMAC = {2 * macs / 1e9:.2f} GFLOPs per image (Conv + MatMul)")
+
+
 def _reference(a):
     """Raw little-endian files, so a C# test reads them without an .npy parser."""
     import numpy as np
@@ -127,6 +133,10 @@ def build_parser():
     s.add_argument("--name", default="patchcore-resnet18")
     s.add_argument("--version", type=int, default=1)
     s.set_defaults(fn=_export_patchcore)
+
+    s = sub.add_parser("cost", help="GMAC and GFLOPs per image of an ONNX model (Conv + MatMul)")
+    s.add_argument("--model", required=True, help="an .onnx file, e.g. PKG/model.onnx")
+    s.set_defaults(fn=_cost)
 
     s = sub.add_parser("reference", help="PyTorch anomaly maps/scores for a package (ONNX parity checks)")
     s.add_argument("--clip", required=True)

@@ -158,6 +158,25 @@ def freeze_inputs(path, names, values, size):
     return proto
 
 
+def graph_macs(path):
+    """Multiply-accumulates per image of a graph's Conv and MatMul/Gemm nodes (the rest is noise
+    next to them), from one run of a black image through the numpy runner (exact shapes where
+    shape inference gives up)."""
+    from .onnx_numpy import OnnxNumpyRunner
+    model = onnx.load(str(path))
+    runner = OnnxNumpyRunner(model)
+    dims = [d.dim_value or 1 for d in model.graph.input[0].type.tensor_type.shape.dim]
+    shapes = {name: value.shape for name, value in runner.init.items()}
+    runner.run({model.graph.input[0].name: np.zeros(dims, np.uint8)}, lambda name, value: shapes.__setitem__(name, value.shape))
+    total = 0
+    for node in model.graph.node:
+        if node.op_type == "Conv":
+            total += int(np.prod(shapes[node.output[0]])) * int(np.prod(shapes[node.input[1]][1:]))
+        elif node.op_type in ("MatMul", "Gemm"):
+            total += int(np.prod(shapes[node.output[0]])) * int(shapes[node.input[0]][-1])
+    return total
+
+
 def sha256_file(path):
     h = hashlib.sha256()
     with open(path, "rb") as f:
