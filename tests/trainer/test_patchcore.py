@@ -78,7 +78,7 @@ def test_nearest_distance_is_the_brute_force_minimum():
 def test_package_follows_the_contract(package):
     manifest = json.loads((package / "manifest.json").read_text())
     assert manifest["backbone"] == "resnet18-imagenet-cntk"
-    assert manifest["input"] == {"width": SIZE, "height": SIZE, "resize": "bilinear"}
+    assert manifest["input"] == {"width": SIZE, "height": SIZE, "resize": "area"}
     assert manifest["engine"]["channel_order"] == "bgr" and manifest["engine"]["feature_width"] == FEATURE_WIDTH
     assert set(manifest["files"]) == {"model.onnx", "features.onnx"}
     model = onnx.load(str(package / "model.onnx"))
@@ -136,6 +136,8 @@ def test_a_good_image_scores_below_a_damaged_copy(resnet18_onnx):
 def test_image_size_is_checked(resnet18_onnx, tmp_path):
     with pytest.raises(ExportError, match="image size 200: use a multiple of 16"):
         export_patchcore(resnet18_onnx, tmp_path, image_size=200, log=lambda _: None)
+    with pytest.raises(ExportError, match="resize 'nearest': use area"):
+        export_patchcore(resnet18_onnx, tmp_path, resize="nearest", log=lambda _: None)
     with pytest.raises(ExportError, match="--int8 needs calibration images"):
         export_patchcore(resnet18_onnx, tmp_path, int8=True, log=lambda _: None)
 

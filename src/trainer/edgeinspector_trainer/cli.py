@@ -29,7 +29,8 @@ def _export(a):
 def _export_patchcore(a):
     from .patchcore import export_patchcore
     export_patchcore(a.weights, a.out, image_size=a.image_size, channel_order=a.channel_order, int8=a.int8,
-                     calibration=a.calibration, name=a.name, version=a.version, log=lambda m: print(m, flush=True))
+                     calibration=a.calibration, name=a.name, version=a.version, resize=a.resize,
+                     log=lambda m: print(m, flush=True))
 
 
 def _cost(a):
@@ -128,6 +129,8 @@ def build_parser():
     s.add_argument("--image-size", type=int, default=224, help="model input, a multiple of 16 (224, 256, 320)")
     s.add_argument("--channel-order", choices=("bgr", "rgb"), default="bgr",
                    help="order the network sees; bgr is what the CNTK weights were trained on")
+    s.add_argument("--resize", choices=("area", "bilinear", "bicubic"), default="area",
+                   help="how the agent reduces a frame to the input size (area keeps thin defects)")
     s.add_argument("--int8", action="store_true", help="also write model.int8.onnx (QDQ)")
     s.add_argument("--calibration", help="folder of good images for INT8 calibration")
     s.add_argument("--name", default="patchcore-resnet18")

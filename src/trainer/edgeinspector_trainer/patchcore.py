@@ -105,10 +105,14 @@ def build_models(weights, image_size=224, channel_order="bgr", verify=True):
 
 
 def export_patchcore(weights, out, image_size=224, channel_order="bgr", int8=False, calibration=None,
-                     name="patchcore-resnet18", version=1, log=print, verify=True):
+                     name="patchcore-resnet18", version=1, log=print, verify=True, resize="area"):
     """An enrollable package: features.onnx, model.onnx with a one-row placeholder `memory_bank`
     (enroll replaces it), optionally model.int8.onnx (INT8 QDQ calibrated on `calibration`, a
-    folder of good images), manifest.json. Thresholds are set by enroll."""
+    folder of good images), manifest.json. Thresholds are set by enroll. resize: how the agent
+    brings a frame to the input size; area (the default) averages, so a defect thinner than the
+    reduction factor stays visible at lower contrast instead of vanishing with its phase."""
+    if resize not in ("area", "bilinear", "bicubic"):
+        raise ExportError(f"resize {resize!r}: use area (default), bilinear or bicubic")
     if int8 and not calibration:
         raise ExportError("--int8 needs calibration images: pass --calibration DIR with good images of the part")
     out = Path(out)
@@ -134,6 +138,7 @@ def export_patchcore(weights, out, image_size=224, channel_order="bgr", int8=Fal
         out, files, name, version, BACKBONE, image_size, decision, {},
         f"PatchCore on ImageNet ResNet18 (layer2+layer3, 3x3 aggregation, {channel_order.upper()} input), "
         "placeholder memory bank (not enrolled)", models)
+    manifest["input"]["resize"] = resize
     manifest["engine"] = {"kind": "patchcore", "layers": ["layer2", "layer3"], "feature_width": FEATURE_WIDTH,
                           "channel_order": channel_order, "weights_sha256": sha256_file(weights) if verify else None}
     (out / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
