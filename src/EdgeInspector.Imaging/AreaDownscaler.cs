@@ -1,0 +1,308 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
+using EdgeInspector.Core;
+
+namespace EdgeInspector.Imaging;
+
+/// <summary>
+/// Reduces a region of a frame straight to a small RGB image by area averaging (what OpenCV's
+/// <c>INTER_AREA</c> computes when it shrinks), in one pass over the region's raw bytes: no
+/// full-resolution RGB image, no intermediate image at all. A BayerRG8 mosaic is demosaiced by
+/// 2x2 binning on the way (each RGGB cell is one half-resolution RGB pixel: R, the mean of both Gs,
+/// B), so a Bayer frame reads exactly as the area reduction of its half-size binned image.
+/// </summary>
+/// <remarks>
+/// Separable and cost-bound by the pixels read, whatever the scale factor: each source row is added
+/// once (twice where it straddles two output rows) into a row accumulator, weighted by the share
+/// of it that falls into the output row; each output row then sums its accumulator over the
+/// columns of each output pixel, the two edge columns weighted by their share. Tables and
+/// accumulators are built once per geometry, so repeated calls allocate nothing.
+/// </remarks>
+public sealed class AreaDownscaler
+{
+    private const int WeightOne = 256;
+
+    private Geometry _geometry;
+    private int[] _rowStart = [];
+    private int[] _rowCount = [];
+    private int[] _rowWeights = [];
+    private int[] _colStart = [];
+    private int[] _colCount = [];
+    private float[] _colFirst = [];
+    private float[] _colLast = [];
+    private int[] _even = [];
+    private int[] _odd = [];
+
+    /// <summary>True when <paramref name="region"/> of a frame in <paramref name="format"/> shrinks (or keeps its size) to <paramref name="width"/> x <paramref name="height"/>.</summary>
+    public static bool Shrinks(PixelFormat format, FrameRegion region, int width, int height)
+    {
+        int bin = format == PixelFormat.BayerRG8 ? 2 : 1;
+        return region.Width / bin >= width && region.Height / bin >= height;
+    }
+
+    /// <summary>
+    /// Writes the area average of <paramref name="region"/> (frame pixels; empty = the whole frame;
+    /// snapped to even corners for Bayer) as <paramref name="width"/> x <paramref name="height"/>
+    /// interleaved RGB into <paramref name="destination"/>.
+    /// </summary>
+    public void Reduce(Frame frame, FrameRegion region, int width, int height, Span<byte> destination)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(width, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(height, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(destination.Length, width * height * 3, nameof(destination));
+        bool bayer = frame.Format == PixelFormat.BayerRG8;
+        var roi = region.Within(frame.Width, frame.Height, even: bayer);
+        if (!Shrinks(frame.Format, roi, width, height))
+        {
+            throw new ArgumentOutOfRangeException(nameof(width), $"Area reduction only shrinks: {roi.Width}x{roi.Height} {frame.Format} cannot become {width}x{height}.");
+        }
+
+        Prepare(new Geometry(frame.Format, roi, width, height));
+        ReadOnlySpan<byte> pixels = frame.Pixels;
+        int bpp = frame.Format.BytesPerPixel();
+        int rowBytes = roi.Width * bpp;
+        for (int i = 0; i < height; i++)
+        {
+            _even.AsSpan(0, rowBytes).Clear();
+            if (bayer)
+            {
+                _odd.AsSpan(0, rowBytes).Clear();
+            }
+
+            int weightSum = 0;
+            for (int k = 0; k < _rowCount[i]; k++)
+            {
+                int r = _rowStart[i] + k;
+                int w = k == 0 ? _rowWeights[2 * i] : k == _rowCount[i] - 1 ? _rowWeights[(2 * i) + 1] : WeightOne;
+                weightSum += w;
+                if (bayer)
+                {
+                    AddRow(pixels.Slice(((roi.Y + (2 * r)) * frame.Stride) + roi.X, rowBytes), _even, w);
+                    AddRow(pixels.Slice(((roi.Y + (2 * r) + 1) * frame.Stride) + roi.X, rowBytes), _odd, w);
+                }
+                else
+                {
+                    AddRow(pixels.Slice(((roi.Y + r) * frame.Stride) + (roi.X * bpp), rowBytes), _even, w);
+                }
+            }
+
+            var line = destination.Slice(i * width * 3, width * 3);
+            float scale = 1f / (weightSum * _geometry.ColumnScale);
+            switch (frame.Format)
+            {
+                case PixelFormat.BayerRG8:
+                    ReduceBayerLine(line, scale);
+                    break;
+                case PixelFormat.Rgb8:
+                    ReduceColourLine(line, scale, swap: false);
+                    break;
+                case PixelFormat.Bgr8:
+                    ReduceColourLine(line, scale, swap: true);
+                    break;
+                case PixelFormat.Mono8:
+                    ReduceMonoLine(line, scale);
+                    break;
+                default:
+                    throw new NotSupportedException($"Pixel format {frame.Format} is not supported.");
+            }
+        }
+    }
+
+    /// <summary>accumulator[k] += row[k] * weight, a SIMD vector at a time (128-bit NEON on the Jetson, 256-bit AVX2 here).</summary>
+    private static void AddRow(ReadOnlySpan<byte> row, int[] accumulator, int weight)
+    {
+        int n = row.Length;
+        int k = 0;
+        var acc = accumulator.AsSpan(0, n);
+        if (Vector.IsHardwareAccelerated)
+        {
+            var w = new Vector<int>(weight);
+            int step = Vector<byte>.Count;
+            var accVectors = MemoryMarshal.Cast<int, Vector<int>>(acc);
+            int ints = Vector<int>.Count;
+            for (; k + step <= n; k += step)
+            {
+                var bytes = new Vector<byte>(row.Slice(k, step));
+                Vector.Widen(bytes, out var lo, out var hi);
+                Vector.Widen(lo, out var a, out var b);
+                Vector.Widen(hi, out var c, out var d);
+                int v = k / ints;
+                accVectors[v] += Vector.AsVectorInt32(a) * w;
+                accVectors[v + 1] += Vector.AsVectorInt32(b) * w;
+                accVectors[v + 2] += Vector.AsVectorInt32(c) * w;
+                accVectors[v + 3] += Vector.AsVectorInt32(d) * w;
+            }
+        }
+
+        for (; k < n; k++)
+        {
+            acc[k] += row[k] * weight;
+        }
+    }
+
+    private void ReduceBayerLine(Span<byte> line, float scale)
+    {
+        // Binned column c is raw columns 2c (R on even rows, G on odd) and 2c+1 (G on even, B on odd).
+        for (int j = 0; j < _colStart.Length; j++)
+        {
+            int c0 = _colStart[j];
+            int count = _colCount[j];
+            float r = _even[2 * c0] * _colFirst[j];
+            float ga = _even[(2 * c0) + 1] * _colFirst[j];
+            float gb = _odd[2 * c0] * _colFirst[j];
+            float b = _odd[(2 * c0) + 1] * _colFirst[j];
+            if (count > 1)
+            {
+                int ri = 0, gai = 0, gbi = 0, bi = 0;
+                for (int c = c0 + 1; c < c0 + count - 1; c++)
+                {
+                    ri += _even[2 * c];
+                    gai += _even[(2 * c) + 1];
+                    gbi += _odd[2 * c];
+                    bi += _odd[(2 * c) + 1];
+                }
+
+                int last = c0 + count - 1;
+                float wl = _colLast[j];
+                r += ri + (_even[2 * last] * wl);
+                ga += gai + (_even[(2 * last) + 1] * wl);
+                gb += gbi + (_odd[2 * last] * wl);
+                b += bi + (_odd[(2 * last) + 1] * wl);
+            }
+
+            line[3 * j] = ToByte(r * scale);
+            line[(3 * j) + 1] = ToByte((ga + gb) * 0.5f * scale);
+            line[(3 * j) + 2] = ToByte(b * scale);
+        }
+    }
+
+    private void ReduceColourLine(Span<byte> line, float scale, bool swap)
+    {
+        int first = swap ? 2 : 0;
+        int third = swap ? 0 : 2;
+        for (int j = 0; j < _colStart.Length; j++)
+        {
+            int c0 = _colStart[j];
+            int count = _colCount[j];
+            float x = _even[3 * c0] * _colFirst[j];
+            float y = _even[(3 * c0) + 1] * _colFirst[j];
+            float z = _even[(3 * c0) + 2] * _colFirst[j];
+            if (count > 1)
+            {
+                int xi = 0, yi = 0, zi = 0;
+                for (int c = c0 + 1; c < c0 + count - 1; c++)
+                {
+                    xi += _even[3 * c];
+                    yi += _even[(3 * c) + 1];
+                    zi += _even[(3 * c) + 2];
+                }
+
+                int last = c0 + count - 1;
+                float wl = _colLast[j];
+                x += xi + (_even[3 * last] * wl);
+                y += yi + (_even[(3 * last) + 1] * wl);
+                z += zi + (_even[(3 * last) + 2] * wl);
+            }
+
+            line[(3 * j) + first] = ToByte(x * scale);
+            line[(3 * j) + 1] = ToByte(y * scale);
+            line[(3 * j) + third] = ToByte(z * scale);
+        }
+    }
+
+    private void ReduceMonoLine(Span<byte> line, float scale)
+    {
+        for (int j = 0; j < _colStart.Length; j++)
+        {
+            int c0 = _colStart[j];
+            int count = _colCount[j];
+            float v = _even[c0] * _colFirst[j];
+            if (count > 1)
+            {
+                int vi = 0;
+                for (int c = c0 + 1; c < c0 + count - 1; c++)
+                {
+                    vi += _even[c];
+                }
+
+                v += vi + (_even[c0 + count - 1] * _colLast[j]);
+            }
+
+            byte g = ToByte(v * scale);
+            line[3 * j] = g;
+            line[(3 * j) + 1] = g;
+            line[(3 * j) + 2] = g;
+        }
+    }
+
+    private static byte ToByte(float value) => (byte)Math.Clamp((int)(value + 0.5f), 0, 255);
+
+    private void Prepare(Geometry geometry)
+    {
+        if (geometry == _geometry)
+        {
+            return;
+        }
+
+        int bin = geometry.Format == PixelFormat.BayerRG8 ? 2 : 1;
+        int binnedWidth = geometry.Region.Width / bin;
+        int binnedHeight = geometry.Region.Height / bin;
+
+        // Rows: each output row's first source row, count, and the weights of its first and last
+        // rows in 1/256ths (inner rows weigh 256; the normalisation uses the same rounded weights).
+        _rowStart = new int[geometry.Height];
+        _rowCount = new int[geometry.Height];
+        _rowWeights = new int[geometry.Height * 2];
+        double sy = (double)binnedHeight / geometry.Height;
+        for (int i = 0; i < geometry.Height; i++)
+        {
+            var (start, count, first, last) = Span(i, sy, binnedHeight);
+            _rowStart[i] = start;
+            _rowCount[i] = count;
+            _rowWeights[2 * i] = (int)Math.Round(first * WeightOne);
+            _rowWeights[(2 * i) + 1] = (int)Math.Round(last * WeightOne);
+        }
+
+        _colStart = new int[geometry.Width];
+        _colCount = new int[geometry.Width];
+        _colFirst = new float[geometry.Width];
+        _colLast = new float[geometry.Width];
+        double sx = (double)binnedWidth / geometry.Width;
+        for (int j = 0; j < geometry.Width; j++)
+        {
+            var (start, count, first, last) = Span(j, sx, binnedWidth);
+            _colStart[j] = start;
+            _colCount[j] = count;
+            _colFirst[j] = (float)first;
+            _colLast[j] = (float)last;
+        }
+
+        int accumulator = geometry.Region.Width * geometry.Format.BytesPerPixel();
+        _even = new int[accumulator];
+        _odd = geometry.Format == PixelFormat.BayerRG8 ? new int[accumulator] : [];
+        _geometry = geometry with { ColumnScale = (float)sx };
+    }
+
+    /// <summary>Source cells [start, start+count) under output cell <paramref name="index"/> at scale <paramref name="scale"/>, with the first and last cell's share.</summary>
+    private static (int Start, int Count, double First, double Last) Span(int index, double scale, int limit)
+    {
+        const double Epsilon = 1e-9;
+        double from = index * scale;
+        double to = Math.Min((index + 1) * scale, limit);
+        int start = (int)Math.Floor(from + Epsilon);
+        int end = Math.Min(limit, (int)Math.Ceiling(to - Epsilon));
+        int count = Math.Max(1, end - start);
+        double first = Math.Min(start + 1, to) - from;
+        double last = count > 1 ? to - (end - 1) : first;
+        return (start, count, first, last);
+    }
+
+    private readonly record struct Geometry(PixelFormat Format, FrameRegion Region, int Width, int Height)
+    {
+        public float ColumnScale { get; init; }
+
+        public bool Equals(Geometry other) => Format == other.Format && Region == other.Region && Width == other.Width && Height == other.Height;
+
+        public override int GetHashCode() => HashCode.Combine(Format, Region, Width, Height);
+    }
+}
