@@ -29,6 +29,30 @@ public sealed class AgentOptions
 
     [ValidateObjectMembers]
     public ThumbnailOptions Thumbnail { get; set; } = new();
+
+    /// <summary>
+    /// Host-side region of interest in frame pixels, cut before any conversion (prefer the camera's
+    /// own ROI, Camera:Aravis:Width/Height/OffsetX/OffsetY, where it has one); 0 x 0 = the whole frame.
+    /// </summary>
+    [ValidateObjectMembers]
+    public RegionOptions Region { get; set; } = new();
+}
+
+public sealed class RegionOptions
+{
+    [Range(0, 65535)]
+    public int X { get; set; }
+
+    [Range(0, 65535)]
+    public int Y { get; set; }
+
+    [Range(0, 65535)]
+    public int Width { get; set; }
+
+    [Range(0, 65535)]
+    public int Height { get; set; }
+
+    public EdgeInspector.Imaging.FrameRegion ToFrameRegion() => new(X, Y, Width, Height);
 }
 
 public sealed class ThumbnailOptions

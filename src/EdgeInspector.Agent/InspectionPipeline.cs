@@ -85,8 +85,8 @@ public sealed partial class InspectionPipeline
         Task[] stages =
         [
             Stage("acquire", () => AcquireAsync(acquired.Writer, stopAcquiring, abort), acquired.Writer),
-            Stage("preprocess", () => TransformAsync(acquired.Reader, preprocessed.Writer, new PreprocessStage(_models).Run, abort), preprocessed.Writer),
-            Stage("infer", () => TransformAsync(preprocessed.Reader, inferred.Writer, new InferStage(_models, _thresholds).Run, abort), inferred.Writer),
+            Stage("preprocess", () => TransformAsync(acquired.Reader, preprocessed.Writer, new PreprocessStage(_models, _options.Region.ToFrameRegion()).Run, abort), preprocessed.Writer),
+            Stage("infer", () => TransformAsync(preprocessed.Reader, inferred.Writer, new InferStage(_models, _thresholds, _options.Region.ToFrameRegion()).Run, abort), inferred.Writer),
             Stage("decide", () => TransformAsync(inferred.Reader, decided.Writer, new DecideStage(_options.Thumbnail, _snapshots, _enrollment).Run, abort), decided.Writer),
             Stage("publish", () => PublishAsync(decided.Reader, abort), null),
         ];

@@ -6,15 +6,15 @@ using EdgeInspector.Inference;
 namespace EdgeInspector.Agent;
 
 /// <summary>Frame → model input tensor (debayer/convert and resize), in the geometry of the serving model.</summary>
-internal sealed class PreprocessStage(ModelSlot models)
+internal sealed class PreprocessStage(ModelSlot models, FrameRegion region)
 {
-    private readonly ModelInputWriter _writer = new();
+    private readonly ModelInputWriter _writer = new() { Region = region };
 
     public void Run(Inspection inspection)
     {
         long start = Stopwatch.GetTimestamp();
         var model = models.Current.Package.Manifest.Input;
-        _writer.Write(inspection.Frame!, model.Width, model.Height, model.Resize, inspection.RentInput(model.Width, model.Height));
+        inspection.Area = _writer.Write(inspection.Frame!, model.Width, model.Height, model.Resize, inspection.RentInput(model.Width, model.Height));
         inspection.PreprocessMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
     }
 }
@@ -23,9 +23,9 @@ internal sealed class PreprocessStage(ModelSlot models)
 /// Runs the serving model. A staged model takes over here, between two frames; a frame that was
 /// preprocessed for the old model's geometry is prepared again for the new one.
 /// </summary>
-internal sealed class InferStage(ModelSlot models, LineThresholds thresholds)
+internal sealed class InferStage(ModelSlot models, LineThresholds thresholds, FrameRegion region)
 {
-    private readonly ModelInputWriter _writer = new();
+    private readonly ModelInputWriter _writer = new() { Region = region };
 
     public void Run(Inspection inspection)
     {
@@ -34,7 +34,7 @@ internal sealed class InferStage(ModelSlot models, LineThresholds thresholds)
         if (runner.Width != inspection.InputWidth || runner.Height != inspection.InputHeight)
         {
             var input = runner.Package.Manifest.Input;
-            _writer.Write(inspection.Frame!, runner.Width, runner.Height, input.Resize, inspection.RentInput(runner.Width, runner.Height));
+            inspection.Area = _writer.Write(inspection.Frame!, runner.Width, runner.Height, input.Resize, inspection.RentInput(runner.Width, runner.Height));
         }
 
         inspection.RawScore = runner.Run(inspection.Input.AsSpan(0, runner.InputLength));
@@ -56,8 +56,8 @@ internal sealed class DecideStage(ThumbnailOptions thumbnail, FrameSnapshots? sn
     {
         long start = Stopwatch.GetTimestamp();
         var frame = inspection.Frame!;
-        inspection.Regions = _regions.Find(inspection.Map!, inspection.InputWidth, inspection.InputHeight, inspection.Decision!, frame.Width, frame.Height);
-        inspection.Thumbnail = _thumbnail.Render(frame, inspection.Map, inspection.InputWidth, inspection.InputHeight, inspection.Regions);
+        inspection.Regions = _regions.Find(inspection.Map!, inspection.InputWidth, inspection.InputHeight, inspection.Decision!, inspection.Area);
+        inspection.Thumbnail = _thumbnail.Render(inspection.Input!, inspection.InputWidth, inspection.InputHeight, inspection.Area, inspection.Map, inspection.Regions);
         snapshots?.Offer(frame, inspection.Id);
         enrollment?.Offer(inspection);
         inspection.PostMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds;

@@ -25,7 +25,8 @@ public sealed class ModelInputWriter : IDisposable
     /// <summary>Host-side region of interest in frame pixels; empty (default) = the whole frame.</summary>
     public FrameRegion Region { get; set; }
 
-    public void Write(Frame frame, int width, int height, string resize, byte[] destination)
+    /// <summary>Writes the model input and returns the frame region it covers (the ROI clipped to the frame, even-cornered for Bayer).</summary>
+    public FrameRegion Write(Frame frame, int width, int height, string resize, byte[] destination)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(destination.Length, width * height * 3, nameof(destination));
         var interpolation = FrameImage.Interpolation(resize);
@@ -33,7 +34,7 @@ public sealed class ModelInputWriter : IDisposable
         if (interpolation == InterpolationFlags.Area && AreaDownscaler.Shrinks(frame.Format, roi, width, height))
         {
             _area.Reduce(frame, roi, width, height, destination);
-            return;
+            return roi;
         }
 
         using var dst = Mat.FromPixelData(height, width, MatType.CV_8UC3, destination);
@@ -56,6 +57,8 @@ public sealed class ModelInputWriter : IDisposable
                 Cv2.Resize(_rgb, dst, new Size(width, height), 0, 0, interpolation);
                 break;
         }
+
+        return roi;
     }
 
     public void Dispose()
