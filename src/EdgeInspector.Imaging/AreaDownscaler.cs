@@ -69,20 +69,27 @@ public sealed class AreaDownscaler
                 _odd.AsSpan(0, rowBytes).Clear();
             }
 
-            int weightSum = 0;
-            for (int k = 0; k < _rowCount[i]; k++)
+            // The first and last source rows carry their share; the rows between count whole.
+            int count = _rowCount[i];
+            int first = _rowStart[i];
+            int weightSum = _rowWeights[2 * i] + (count > 1 ? _rowWeights[(2 * i) + 1] + ((count - 2) * WeightOne) : 0);
+            int step = bayer ? 2 * frame.Stride : frame.Stride;
+            int origin = (roi.Y * frame.Stride) + (roi.X * bpp) + (first * step);
+            AddRow(pixels.Slice(origin, rowBytes), _even, _rowWeights[2 * i]);
+            if (count > 1)
             {
-                int r = _rowStart[i] + k;
-                int w = k == 0 ? _rowWeights[2 * i] : k == _rowCount[i] - 1 ? _rowWeights[(2 * i) + 1] : WeightOne;
-                weightSum += w;
-                if (bayer)
+                AddRow(pixels.Slice(origin + ((count - 1) * step), rowBytes), _even, _rowWeights[(2 * i) + 1]);
+                AddWholeRows(pixels, origin + step, step, count - 2, rowBytes, _even);
+            }
+
+            if (bayer)
+            {
+                origin += frame.Stride;
+                AddRow(pixels.Slice(origin, rowBytes), _odd, _rowWeights[2 * i]);
+                if (count > 1)
                 {
-                    AddRow(pixels.Slice(((roi.Y + (2 * r)) * frame.Stride) + roi.X, rowBytes), _even, w);
-                    AddRow(pixels.Slice(((roi.Y + (2 * r) + 1) * frame.Stride) + roi.X, rowBytes), _odd, w);
-                }
-                else
-                {
-                    AddRow(pixels.Slice(((roi.Y + r) * frame.Stride) + (roi.X * bpp), rowBytes), _even, w);
+                    AddRow(pixels.Slice(origin + ((count - 1) * step), rowBytes), _odd, _rowWeights[(2 * i) + 1]);
+                    AddWholeRows(pixels, origin + step, step, count - 2, rowBytes, _odd);
                 }
             }
 
@@ -137,6 +144,64 @@ public sealed class AreaDownscaler
         for (; k < n; k++)
         {
             acc[k] += row[k] * weight;
+        }
+    }
+
+    /// <summary>
+    /// accumulator[k] += 256 * (sum of <paramref name="rows"/> rows from <paramref name="offset"/>, <paramref name="step"/> apart):
+    /// the rows are summed in 16-bit lanes first (up to 257 rows of 255 fit), so the 32-bit
+    /// accumulator is touched once per output row, not once per source row.
+    /// </summary>
+    private static void AddWholeRows(ReadOnlySpan<byte> pixels, int offset, int step, int rows, int length, int[] accumulator)
+    {
+        const int MaxRows = 256;
+        for (; rows > MaxRows; rows -= MaxRows, offset += MaxRows * step)
+        {
+            AddWholeRows(pixels, offset, step, MaxRows, length, accumulator);
+        }
+
+        if (rows <= 0)
+        {
+            return;
+        }
+
+        var acc = accumulator.AsSpan(0, length);
+        int k = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            int width = Vector<byte>.Count;
+            int ints = Vector<int>.Count;
+            var accVectors = MemoryMarshal.Cast<int, Vector<int>>(acc);
+            for (; k + width <= length; k += width)
+            {
+                var lo = Vector<ushort>.Zero;
+                var hi = Vector<ushort>.Zero;
+                for (int n = 0, at = offset + k; n < rows; n++, at += step)
+                {
+                    Vector.Widen(new Vector<byte>(pixels.Slice(at, width)), out var l, out var h);
+                    lo += l;
+                    hi += h;
+                }
+
+                Vector.Widen(lo, out var a, out var b);
+                Vector.Widen(hi, out var c, out var d);
+                int v = k / ints;
+                accVectors[v] += Vector.ShiftLeft(Vector.AsVectorInt32(a), 8);
+                accVectors[v + 1] += Vector.ShiftLeft(Vector.AsVectorInt32(b), 8);
+                accVectors[v + 2] += Vector.ShiftLeft(Vector.AsVectorInt32(c), 8);
+                accVectors[v + 3] += Vector.ShiftLeft(Vector.AsVectorInt32(d), 8);
+            }
+        }
+
+        for (; k < length; k++)
+        {
+            int sum = 0;
+            for (int n = 0, at = offset + k; n < rows; n++, at += step)
+            {
+                sum += pixels[at];
+            }
+
+            acc[k] += sum * WeightOne;
         }
     }
 

@@ -1,3 +1,4 @@
+using EdgeInspector.Core;
 using OpenCvSharp;
 
 namespace EdgeInspector.Imaging;
@@ -8,6 +9,34 @@ namespace EdgeInspector.Imaging;
 /// </summary>
 public static class BayerMosaic
 {
+    /// <summary>An RGB image's pixels as a camera delivering <paramref name="format"/> would send them.</summary>
+    public static byte[] Sample(Mat rgb, PixelFormat format)
+    {
+        var pixels = new byte[rgb.Width * rgb.Height * format.BytesPerPixel()];
+        if (format == PixelFormat.BayerRG8)
+        {
+            FromRgb(rgb, pixels);
+            return pixels;
+        }
+
+        using var converted = new Mat();
+        switch (format)
+        {
+            case PixelFormat.Bgr8:
+                Cv2.CvtColor(rgb, converted, ColorConversionCodes.RGB2BGR);
+                break;
+            case PixelFormat.Mono8:
+                Cv2.CvtColor(rgb, converted, ColorConversionCodes.RGB2GRAY);
+                break;
+            default:
+                rgb.CopyTo(converted);
+                break;
+        }
+
+        System.Runtime.InteropServices.Marshal.Copy(converted.Data, pixels, 0, pixels.Length);
+        return pixels;
+    }
+
     public static unsafe void FromRgb(Mat rgb, Span<byte> destination)
     {
         if (rgb.Type() != MatType.CV_8UC3 || !rgb.IsContinuous())

@@ -17,12 +17,7 @@ public sealed class AreaDownscalerTests
         return rgb;
     }
 
-    private static Frame Bayer(Mat rgb)
-    {
-        var mosaic = new byte[rgb.Width * rgb.Height];
-        BayerMosaic.FromRgb(rgb, mosaic);
-        return TestFrames.FromBytes(rgb.Width, rgb.Height, PixelFormat.BayerRG8, mosaic);
-    }
+    private static Frame Bayer(Mat rgb) => TestFrames.FromBytes(rgb.Width, rgb.Height, PixelFormat.BayerRG8, BayerMosaic.Sample(rgb, PixelFormat.BayerRG8));
 
     /// <summary>The 2x2-binned half-size RGB image of a BayerRG8 mosaic, computed plainly: the reference for the fused pass.</summary>
     private static Mat Binned(Frame frame)
@@ -150,21 +145,7 @@ public sealed class AreaDownscalerTests
     public void Rgb_bgr_and_mono_equal_opencv_area_resize_within_one_grey_level(PixelFormat format, int width, int height, int outW, int outH)
     {
         using var rgb = PartRgb(width, height, SyntheticDefect.Crack, seed: 11);
-        using var source = new Mat();
-        switch (format)
-        {
-            case PixelFormat.Bgr8:
-                Cv2.CvtColor(rgb, source, ColorConversionCodes.RGB2BGR);
-                break;
-            case PixelFormat.Mono8:
-                Cv2.CvtColor(rgb, source, ColorConversionCodes.RGB2GRAY);
-                break;
-            default:
-                rgb.CopyTo(source);
-                break;
-        }
-
-        using var frame = TestFrames.FromBytes(width, height, format, TestFrames.Bytes(source));
+        using var frame = TestFrames.FromBytes(width, height, format, BayerMosaic.Sample(rgb, format));
         using var converted = new Mat();
         FrameImage.ToRgb(frame, converted);
 

@@ -1,0 +1,78 @@
+using System.Diagnostics;
+using EdgeInspector.Core;
+using EdgeInspector.Imaging;
+using EdgeInspector.Inference;
+using OpenCvSharp;
+
+namespace EdgeInspector.Bench;
+
+/// <summary>One stage's cost on one core: percentiles and the frame rate it could sustain alone.</summary>
+internal sealed record StageCost(string Name, double P50, double P99, int Samples)
+{
+    /// <summary>Frames per second one core sustains at the p99 cost (the bound a line can plan on).</summary>
+    public double MaxFps => P99 > 0 ? 1000 / P99 : 0;
+}
+
+/// <summary>
+/// The CPU stages alone, one thread, on sensor-size frames: today's path next to the one built for
+/// it, so the gain is measured on the same frames in the same run.
+/// </summary>
+internal static class StageCosts
+{
+    public static List<StageCost> Measure(SyntheticCamera camera, ModelRunner runner, FrameRegion roi, int iterations)
+    {
+        Cv2.SetNumThreads(1); // as the pipeline runs OpenCV: one stage, one core
+        int w = runner.Width, h = runner.Height;
+        var input = new byte[runner.InputLength];
+        var map = new float[w * h];
+        using var writer = new ModelInputWriter { Region = roi };
+        using var finder = new DefectRegionFinder();
+        using var thumbnail = new HeatmapThumbnail();
+        using var rgb = new Mat();
+        using var small = new Mat();
+        var decision = runner.Package.Manifest.Decision;
+        FrameRegion area;
+        using (var first = camera.Capture())
+        {
+            area = writer.Write(first, w, h, "area", input);
+            runner.Run(input);
+            runner.Map.AsSpan(0, map.Length).CopyTo(map);
+        }
+
+        int slow = Math.Max(5, iterations / 10);
+        return
+        [
+            Time("preprocess, OpenCV convert + INTER_AREA (before)", camera, slow, frame =>
+            {
+                FrameImage.ToRgb(frame, rgb);
+                Cv2.Resize(rgb, small, new Size(w, h), 0, 0, InterpolationFlags.Area);
+            }),
+            Time("preprocess, ROI + bin + area (now)", camera, iterations, frame => writer.Write(frame, w, h, "area", input)),
+            Time("decide+thumbnail from the frame (before)", camera, slow, frame =>
+                thumbnail.Render(frame, map, w, h, finder.Find(map, w, h, decision, frame.Width, frame.Height))),
+            Time("decide+thumbnail from model image (now)", camera, iterations, _ =>
+                thumbnail.Render(input, w, h, area, map, finder.Find(map, w, h, decision, area))),
+            Time("full-resolution JPEG (snapshot only)", camera, Math.Max(3, iterations / 40), frame => FrameJpeg.Encode(frame)),
+        ];
+    }
+
+    private static StageCost Time(string name, SyntheticCamera camera, int iterations, Action<Frame> stage)
+    {
+        using (var warm = camera.Capture())
+        {
+            stage(warm);
+        }
+
+        var samples = new double[iterations];
+        for (int i = 0; i < iterations; i++)
+        {
+            using var frame = camera.Capture();
+            long start = Stopwatch.GetTimestamp();
+            stage(frame);
+            samples[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        }
+
+        Array.Sort(samples);
+        return new StageCost(name, LatencyWindow.Percentile(samples, 0.50), LatencyWindow.Percentile(samples, 0.99), iterations);
+    }
+}
