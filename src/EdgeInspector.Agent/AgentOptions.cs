@@ -67,40 +67,6 @@ public sealed class ThumbnailOptions
     public int Quality { get; set; } = 80;
 }
 
-public sealed class CameraOptions
-{
-    public const string Section = "Camera";
-
-    public CameraBackend Backend { get; set; } = CameraBackend.Replay;
-
-    [ValidateObjectMembers]
-    public ReplayOptions Replay { get; set; } = new();
-
-    [ValidateObjectMembers]
-    public AravisOptions Aravis { get; set; } = new();
-
-    [ValidateObjectMembers]
-    public SpinnakerOptions Spinnaker { get; set; } = new();
-
-    [ValidateObjectMembers]
-    public OpenCvCameraOptions OpenCv { get; set; } = new();
-}
-
-public enum CameraBackend
-{
-    /// <summary>Recorded images or a video file.</summary>
-    Replay,
-
-    /// <summary>Any GenICam camera (USB3 Vision, GigE Vision) through Aravis.</summary>
-    Aravis,
-
-    /// <summary>FLIR cameras through the Spinnaker SDK's C API (Linux, Jetson).</summary>
-    Spinnaker,
-
-    /// <summary>OpenCV VideoCapture: UVC devices, RTSP, GStreamer pipelines (bench setups).</summary>
-    OpenCv,
-}
-
 public sealed class ModelOptions
 {
     public const string Section = "Model";
