@@ -27,40 +27,39 @@ public sealed record AravisSettings(
     string? TriggerSource,
     string? TriggerActivation,
     string? StrobeLine,
-    string? StrobeLineSource);
+    string? StrobeLineSource)
+{
+    /// <summary>Every planned write, as <c>Node=value read back</c>.</summary>
+    public IReadOnlyList<string> Applied { get; init; } = [];
+
+    /// <summary>Optional writes the camera has no node for.</summary>
+    public IReadOnlyList<string> Skipped { get; init; } = [];
+}
 
 /// <summary>
 /// A USB3 Vision / GigE Vision camera through libaravis 0.8 (P/Invoke). <see cref="OpenAsync"/>
 /// tears down whatever was open and opens and configures the camera again, so the agent recovers
 /// from a <see cref="CameraException"/> with <see cref="CameraException.Disconnected"/> set by
-/// calling it again. Captures copy the driver's buffer into a pooled <see cref="Frame"/> and
-/// give the buffer straight back to the stream.
+/// calling it again. The features it writes are <see cref="GenICamNodePlan"/>'s, through Aravis'
+/// generic feature calls; the capture loop is <see cref="GenICamCamera"/>'s: this class holds only
+/// the Aravis calls.
 /// </summary>
-public sealed class AravisCamera : BlockingCamera
+public sealed class AravisCamera : GenICamCamera
 {
-    private static readonly TimeSpan PopSlice = TimeSpan.FromMilliseconds(50);
-
     private readonly AravisOptions _options;
-    private readonly FramePool _pool;
     private nint _camera;
     private nint _stream;
-    private long _dropped;
-    private PixelFormat _format;
     private ulong _lastRawId;
     private long _idOffset;
     private bool _haveId;
 
     public AravisCamera(AravisOptions options, FramePool pool)
+        : base(options, AravisOptions.Section, pool)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(pool);
         _options = options;
-        _pool = pool;
     }
 
     public override string Backend => "aravis";
-
-    public override long Dropped => Interlocked.Read(ref _dropped);
 
     /// <summary>The configuration read back from the camera at the last successful open.</summary>
     public AravisSettings? Settings { get; private set; }
@@ -97,7 +96,13 @@ public sealed class AravisCamera : BlockingCamera
     protected override void Connect()
     {
         OpenDevice();
-        Settings = Configure();
+        nint error = 0;
+        arv_camera_stop_acquisition(_camera, ref error);
+        TakeError(error); // A camera that was not acquiring may refuse; that is fine.
+
+        // Aravis exposes the device's features only; the plan's stream writes are optional and skipped.
+        var (applied, skipped) = Configure(new AravisNodes(_camera), stream: null);
+        Settings = ReadBack(applied, skipped);
         StartStream();
     }
 
@@ -126,181 +131,9 @@ public sealed class AravisCamera : BlockingCamera
         throw new CameraException($"Aravis camera '{name ?? "(first found)"}' cannot be opened: {reason}. {list}");
     }
 
-    private AravisSettings Configure()
-    {
-        nint error = 0;
-        arv_camera_stop_acquisition(_camera, ref error);
-        TakeError(error); // A camera that was not acquiring may refuse; that is fine.
-
-        // Pixel format first: it changes the payload and on some cameras the region bounds.
-        SetEnumeration("PixelFormat", _options.PixelFormat, "PixelFormat", (c, v) =>
-        {
-            nint e = 0;
-            arv_camera_set_pixel_format_from_string(c, v, ref e);
-            return e;
-        });
-        _format = _options.PixelFormat switch
-        {
-            "RGB8" => PixelFormat.Rgb8,
-            "Mono8" => PixelFormat.Mono8,
-            _ => PixelFormat.BayerRG8,
-        };
-
-        ConfigureRegion();
-
-        if (_options.ExposureUs is double exposure)
-        {
-            SetBounded("ExposureTime", "ExposureUs", exposure, arv_camera_is_exposure_time_available, arv_camera_get_exposure_time_bounds, arv_camera_set_exposure_time);
-        }
-
-        if (_options.Gain is double gain)
-        {
-            SetBounded("Gain", "Gain", gain, arv_camera_is_gain_available, arv_camera_get_gain_bounds, arv_camera_set_gain);
-        }
-
-        // Some cameras switch TriggerMode off when the frame rate is set: set it before the trigger.
-        if (_options.FrameRate is double rate)
-        {
-            SetBounded("AcquisitionFrameRate", "FrameRate", rate, arv_camera_is_frame_rate_available, arv_camera_get_frame_rate_bounds, arv_camera_set_frame_rate);
-        }
-
-        ConfigureTrigger();
-
-        if (_options.StrobeLine is { Length: > 0 } line)
-        {
-            SetEnumeration("LineSelector", line, "StrobeLine");
-            SetEnumeration("LineMode", "Output", "StrobeLine");
-            SetEnumeration("LineSource", "ExposureActive", "StrobeLine");
-        }
-
-        return ReadBack();
-    }
-
-    private void ConfigureRegion()
-    {
-        nint error = 0;
-        arv_camera_get_sensor_size(_camera, out int sensorWidth, out int sensorHeight, ref error);
-        Check(error, "reading SensorWidth/SensorHeight");
-        arv_camera_get_width_bounds(_camera, out int minWidth, out int maxWidth, ref error);
-        Check(error, "reading the Width bounds");
-        arv_camera_get_height_bounds(_camera, out int minHeight, out int maxHeight, ref error);
-        Check(error, "reading the Height bounds");
-        int fullWidth = Math.Max(sensorWidth, maxWidth);
-        int fullHeight = Math.Max(sensorHeight, maxHeight);
-
-        int width = _options.Width == 0 ? fullWidth - _options.OffsetX : _options.Width;
-        int height = _options.Height == 0 ? fullHeight - _options.OffsetY : _options.Height;
-        if (width < minWidth || _options.OffsetX + width > fullWidth)
-        {
-            throw new CameraException($"Camera feature Width/OffsetX cannot take Width={width}, OffsetX={_options.OffsetX}: the camera allows Width {minWidth}..{fullWidth} and OffsetX + Width <= {fullWidth} (Camera:Aravis:Width, Camera:Aravis:OffsetX).");
-        }
-
-        if (height < minHeight || _options.OffsetY + height > fullHeight)
-        {
-            throw new CameraException($"Camera feature Height/OffsetY cannot take Height={height}, OffsetY={_options.OffsetY}: the camera allows Height {minHeight}..{fullHeight} and OffsetY + Height <= {fullHeight} (Camera:Aravis:Height, Camera:Aravis:OffsetY).");
-        }
-
-        arv_camera_set_region(_camera, _options.OffsetX, _options.OffsetY, width, height, ref error);
-        Check(error, $"setting the region OffsetX={_options.OffsetX} OffsetY={_options.OffsetY} Width={width} Height={height}");
-        arv_camera_get_region(_camera, out int x, out int y, out int w, out int h, ref error);
-        Check(error, "reading the region back");
-        if (x != _options.OffsetX || y != _options.OffsetY || w != width || h != height)
-        {
-            throw new CameraException($"Camera feature Width/Height/OffsetX/OffsetY: asked for {width}x{height} at ({_options.OffsetX},{_options.OffsetY}), the camera set {w}x{h} at ({x},{y}); use values that are multiples of the camera's increments (Camera:Aravis:Width/Height/OffsetX/OffsetY).");
-        }
-    }
-
-    private void ConfigureTrigger()
-    {
-        nint error = 0;
-        if (_options.Trigger == CameraTrigger.FreeRun)
-        {
-            if (IsAvailable("TriggerMode"))
-            {
-                arv_camera_clear_triggers(_camera, ref error);
-                Check(error, "switching triggers off (TriggerMode=Off) for free run");
-            }
-
-            return;
-        }
-
-        string source = _options.Trigger.ToString();
-        SetEnumeration("TriggerSource", source, "Trigger", (c, v) =>
-        {
-            nint e = 0;
-            arv_camera_set_trigger(c, v, ref e);
-            return e;
-        });
-        SetEnumeration("TriggerActivation", _options.TriggerActivation, "TriggerActivation");
-        string? mode = GetString("TriggerMode");
-        if (mode != "On")
-        {
-            throw new CameraException($"Camera feature TriggerMode reads '{mode}' after enabling TriggerSource={source}; expected On.");
-        }
-    }
-
-    /// <summary>Sets an enumeration feature after checking it exists and offers the value; reads it back.</summary>
-    private void SetEnumeration(string feature, string value, string option, Func<nint, string, nint>? set = null)
-    {
-        if (!IsAvailable(feature))
-        {
-            throw new CameraException($"Camera feature {feature} is not available on this camera, so Camera:Aravis:{option} cannot set it to '{value}'.");
-        }
-
-        var offered = Enumerations(feature);
-        if (offered.Count > 0 && !offered.Contains(value, StringComparer.Ordinal))
-        {
-            throw new CameraException($"Camera feature {feature} cannot be '{value}' (Camera:Aravis:{option}); this camera offers {string.Join(", ", offered)}.");
-        }
-
-        nint error;
-        if (set is null)
-        {
-            error = 0;
-            arv_camera_set_string(_camera, feature, value, ref error);
-        }
-        else
-        {
-            error = set(_camera, value);
-        }
-
-        Check(error, $"setting {feature}={value} (Camera:Aravis:{option})");
-        string? actual = feature == "PixelFormat" ? PixelFormatName() : GetString(feature);
-        if (!string.Equals(actual, value, StringComparison.Ordinal))
-        {
-            throw new CameraException($"Camera feature {feature} reads '{actual}' after setting '{value}' (Camera:Aravis:{option}).");
-        }
-    }
-
     private delegate int Availability(nint camera, ref nint error);
 
-    private delegate void Bounds(nint camera, out double min, out double max, ref nint error);
-
-    private delegate void FloatSetter(nint camera, double value, ref nint error);
-
-    /// <summary>Sets a float feature after checking it exists and the value is within its bounds.</summary>
-    private void SetBounded(string feature, string option, double value, Availability available, Bounds bounds, FloatSetter set)
-    {
-        nint error = 0;
-        bool present = available(_camera, ref error) != 0;
-        Check(error, $"checking {feature}");
-        if (!present)
-        {
-            throw new CameraException($"Camera feature {feature} is not available on this camera, so Camera:Aravis:{option}={Format(value)} cannot be applied; leave it unset.");
-        }
-
-        bounds(_camera, out double min, out double max, ref error);
-        Check(error, $"reading the {feature} bounds");
-        if (value < min || value > max)
-        {
-            throw new CameraException($"Camera feature {feature} cannot be {Format(value)} (Camera:Aravis:{option}): this camera allows {Format(min)}..{Format(max)}.");
-        }
-
-        set(_camera, value, ref error);
-        Check(error, $"setting {feature}={Format(value)} (Camera:Aravis:{option})");
-    }
-
-    private AravisSettings ReadBack()
+    private AravisSettings ReadBack(IReadOnlyList<string> applied, IReadOnlyList<string> skipped)
     {
         nint error = 0;
         arv_camera_get_region(_camera, out int x, out int y, out int w, out int h, ref error);
@@ -329,7 +162,11 @@ public sealed class AravisCamera : BlockingCamera
             hasTrigger ? GetString("TriggerSource") : null,
             hasTrigger && IsAvailable("TriggerActivation") ? GetString("TriggerActivation") : null,
             _options.StrobeLine is { Length: > 0 } ? GetString("LineSelector") : null,
-            strobeSource);
+            strobeSource)
+        {
+            Applied = applied,
+            Skipped = skipped,
+        };
     }
 
     private string? DeviceIdOfCamera()
@@ -393,69 +230,30 @@ public sealed class AravisCamera : BlockingCamera
         _idOffset = 0;
     }
 
-    protected override Frame Capture(CancellationToken cancellationToken)
+    protected override void TriggerSoftware()
     {
-        long captureStart = Stopwatch.GetTimestamp();
-        if (_options.Trigger == CameraTrigger.Software)
+        nint error = 0;
+        arv_camera_software_trigger(_camera, ref error);
+        if (error != 0)
         {
-            DrainStale();
-            captureStart = Stopwatch.GetTimestamp();
-            nint error = 0;
-            arv_camera_software_trigger(_camera, ref error);
-            if (error != 0)
-            {
-                LoseConnection();
-                throw new CameraException($"The camera did not accept TriggerSoftware: {TakeError(error)}.", disconnected: true);
-            }
-        }
-
-        var timeout = TimeSpan.FromMilliseconds(_options.TimeoutMs);
-        long deadline = FrameDeadline(timeout);
-        while (true)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            nint buffer = arv_stream_timeout_pop_buffer(_stream, (ulong)PopSlice.TotalMicroseconds);
-            if (buffer == 0)
-            {
-                if (WaitOn(ref deadline, timeout, _options.Trigger))
-                {
-                    continue;
-                }
-
-                throw new CameraException($"No frame from the Aravis camera within {_options.TimeoutMs} ms (Camera:Aravis:TimeoutMs, trigger {_options.Trigger}): the camera or its stream is lost; reopening.", disconnected: true);
-            }
-
-            try
-            {
-                if (arv_buffer_get_status(buffer) != BufferStatusSuccess)
-                {
-                    Interlocked.Increment(ref _dropped);
-                    continue;
-                }
-
-                var frame = CopyFrame(buffer, _options.Trigger == CameraTrigger.FreeRun ? Stopwatch.GetTimestamp() : captureStart);
-                if (frame is null)
-                {
-                    Interlocked.Increment(ref _dropped);
-                    continue;
-                }
-
-                return frame;
-            }
-            finally
-            {
-                arv_stream_push_buffer(_stream, buffer);
-            }
+            LoseConnection();
+            throw new CameraException($"The camera did not accept TriggerSoftware: {TakeError(error)}.", disconnected: true);
         }
     }
 
-    private Frame? CopyFrame(nint buffer, long captureStart)
+    protected override nint NextBuffer(TimeSpan wait) => arv_stream_timeout_pop_buffer(_stream, (ulong)wait.TotalMicroseconds);
+
+    protected override GenICamImage? Describe(nint buffer)
     {
+        if (arv_buffer_get_status(buffer) != BufferStatusSuccess)
+        {
+            return null;
+        }
+
         int width = arv_buffer_get_image_width(buffer);
         int height = arv_buffer_get_image_height(buffer);
         nint data = arv_buffer_get_data(buffer, out nuint size);
-        int length = width * height * _format.BytesPerPixel();
-        if (data == 0 || width <= 0 || height <= 0 || (ulong)length > size)
+        if (width <= 0 || height <= 0 || (ulong)width * (ulong)height * (ulong)FrameFormat.BytesPerPixel() > size)
         {
             return null;
         }
@@ -466,17 +264,13 @@ public sealed class AravisCamera : BlockingCamera
             timestamp = arv_buffer_get_system_timestamp(buffer);
         }
 
-        var frame = _pool.Rent(width, height, _format, NextFrameId(arv_buffer_get_frame_id(buffer)), (long)timestamp, captureStart);
-        unsafe
-        {
-            new ReadOnlySpan<byte>((void*)data, length).CopyTo(frame.Pixels);
-        }
-
-        return frame;
+        return new GenICamImage(data, width, height, 0, arv_buffer_get_frame_id(buffer), timestamp);
     }
 
+    protected override void ReleaseBuffer(nint buffer) => arv_stream_push_buffer(_stream, buffer);
+
     /// <summary>GigE Vision 1.x block ids are 16 bits and skip 0: unwrap them so ids keep increasing.</summary>
-    private long NextFrameId(ulong raw)
+    protected override long FrameId(ulong raw)
     {
         if (_haveId && raw < _lastRawId && _lastRawId <= ushort.MaxValue && _lastRawId - raw > ushort.MaxValue / 2)
         {
@@ -486,16 +280,6 @@ public sealed class AravisCamera : BlockingCamera
         _haveId = true;
         _lastRawId = raw;
         return (long)raw + _idOffset;
-    }
-
-    /// <summary>Frames left from a cancelled capture would answer the next trigger: give them back first.</summary>
-    private void DrainStale()
-    {
-        nint buffer;
-        while ((buffer = arv_stream_timeout_pop_buffer(_stream, 0)) != 0)
-        {
-            arv_stream_push_buffer(_stream, buffer);
-        }
     }
 
     protected override bool CameraAnswers()
@@ -519,10 +303,10 @@ public sealed class AravisCamera : BlockingCamera
         return available;
     }
 
-    private List<string> Enumerations(string feature)
+    private static List<string> Enumerations(nint camera, string feature)
     {
         nint error = 0;
-        nint array = arv_camera_dup_available_enumerations_as_strings(_camera, feature, out uint count, ref error);
+        nint array = arv_camera_dup_available_enumerations_as_strings(camera, feature, out uint count, ref error);
         TakeError(error);
         var values = new List<string>((int)count);
         if (array == 0)
@@ -589,6 +373,98 @@ public sealed class AravisCamera : BlockingCamera
         {
             g_object_unref(_camera);
             _camera = 0;
+        }
+    }
+
+    /// <summary>The camera's features through Aravis' generic calls, as <see cref="GenICamNodePlan.Apply"/> writes them.</summary>
+    private sealed class AravisNodes(nint camera) : IGenICamNodes
+    {
+        public NodeAccess Access(string node)
+        {
+            nint error = 0;
+            bool available = arv_camera_is_feature_available(camera, node, ref error) != 0;
+            TakeError(error);
+            return available ? NodeAccess.Writable : NodeAccess.Missing;
+        }
+
+        public IReadOnlyList<string> Entries(string node) => Enumerations(camera, node);
+
+        public void SetEnumeration(string node, string entry)
+        {
+            nint error = 0;
+            arv_camera_set_string(camera, node, entry, ref error);
+            Check(error, $"setting {node}={entry}");
+        }
+
+        public string? GetEnumeration(string node)
+        {
+            nint error = 0;
+            nint value = arv_camera_get_string(camera, node, ref error);
+            Check(error, $"reading {node}");
+            return Utf8(value);
+        }
+
+        public (double Min, double Max) FloatBounds(string node)
+        {
+            nint error = 0;
+            arv_camera_get_float_bounds(camera, node, out double min, out double max, ref error);
+            Check(error, $"reading the {node} bounds");
+            return (min, max);
+        }
+
+        public void SetFloat(string node, double value)
+        {
+            nint error = 0;
+            arv_camera_set_float(camera, node, value, ref error);
+            Check(error, $"setting {node}={Format(value)}");
+        }
+
+        public double GetFloat(string node)
+        {
+            nint error = 0;
+            double value = arv_camera_get_float(camera, node, ref error);
+            Check(error, $"reading {node}");
+            return value;
+        }
+
+        public (long Min, long Max, long Increment) IntegerBounds(string node)
+        {
+            nint error = 0;
+            arv_camera_get_integer_bounds(camera, node, out long min, out long max, ref error);
+            Check(error, $"reading the {node} bounds");
+            long increment = arv_camera_get_integer_increment(camera, node, ref error);
+            Check(error, $"reading the {node} increment");
+            return (min, max, increment);
+        }
+
+        public void SetInteger(string node, long value)
+        {
+            nint error = 0;
+            arv_camera_set_integer(camera, node, value, ref error);
+            Check(error, $"setting {node}={value}");
+        }
+
+        public long GetInteger(string node)
+        {
+            nint error = 0;
+            long value = arv_camera_get_integer(camera, node, ref error);
+            Check(error, $"reading {node}");
+            return value;
+        }
+
+        public void SetBoolean(string node, bool value)
+        {
+            nint error = 0;
+            arv_camera_set_boolean(camera, node, value ? 1 : 0, ref error);
+            Check(error, $"setting {node}={value}");
+        }
+
+        public bool GetBoolean(string node)
+        {
+            nint error = 0;
+            int value = arv_camera_get_boolean(camera, node, ref error);
+            Check(error, $"reading {node}");
+            return value != 0;
         }
     }
 }
