@@ -66,7 +66,9 @@ internal static class PipelineBenchmark
         string source = sensor is null ? "demo images 640x480 Bgr8" : $"synthetic {sensor.Width}x{sensor.Height} {sensor.Format}{(roi.IsEmpty ? "" : $", ROI {roi.X},{roi.Y} {roi.Width}x{roi.Height}")}";
         log.WriteLine($"model {runner.Package.Identity.Name} v{runner.Package.Identity.Version} ({runner.Width}x{runner.Height}, resize {resize}) on {runner.Provider.Active}, {Environment.ProcessorCount} cores, ORT intra-op threads {(intraOp == 0 ? "default" : intraOp)}, {frames} frames of {source}");
 
-        var isolated = sensor is null ? [] : StageCosts.Measure(sensor, runner, roi, iterations: 200);
+        // --tiles 2x2,3x2: the tilings whose preprocessing cost is reported beside the untiled input.
+        var tilings = (Arg(args, "--tiles") ?? "2x2,3x2").Split(',', StringSplitOptions.RemoveEmptyEntries).Select(FrameTiling.Parse).ToList();
+        var isolated = sensor is null ? [] : StageCosts.Measure(sensor, runner, roi, iterations: 200, tilings);
         if (args.Contains("--stages-only"))
         {
             // The CPU stages alone, no model loop and no pipeline: a quick look while tuning.

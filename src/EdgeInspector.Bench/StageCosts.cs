@@ -19,7 +19,7 @@ internal sealed record StageCost(string Name, double P50, double P99, int Sample
 /// </summary>
 internal static class StageCosts
 {
-    public static List<StageCost> Measure(SyntheticCamera camera, ModelRunner runner, FrameRegion roi, int iterations)
+    public static List<StageCost> Measure(SyntheticCamera camera, ModelRunner runner, FrameRegion roi, int iterations, IReadOnlyList<FrameTiling> tilings)
     {
         Cv2.SetNumThreads(1); // as the pipeline runs OpenCV: one stage, one core
         int w = runner.Width, h = runner.Height;
@@ -53,7 +53,15 @@ internal static class StageCosts
             Time("decide+thumbnail from model image (now)", camera, iterations, _ =>
                 thumbnail.Render(input, w, h, area, map, finder.Find(map, w, h, decision, area))),
             Time("full-resolution JPEG (snapshot only)", camera, Math.Max(3, iterations / 40), frame => FrameJpeg.Encode(frame)),
+            .. tilings.Select(tiling => Tiled(tiling, camera, roi, w, h, iterations)),
         ];
+    }
+
+    /// <summary>A tiling's preprocessing: every tile reduced into one batch (the model then scores N inputs).</summary>
+    private static StageCost Tiled(FrameTiling tiling, SyntheticCamera camera, FrameRegion roi, int w, int h, int iterations)
+    {
+        var batch = new byte[tiling.Count * w * h * 3];
+        return Time($"preprocess, {tiling} tiles ({tiling.Count} inputs)", camera, iterations / 2, frame => tiling.Write(frame, roi, w, h, batch));
     }
 
     private static StageCost Time(string name, SyntheticCamera camera, int iterations, Action<Frame> stage)

@@ -366,8 +366,9 @@ public sealed class AreaDownscaler
     {
         public float ColumnScale { get; init; }
 
-        public bool Equals(Geometry other) => Format == other.Format && Region == other.Region && Width == other.Width && Height == other.Height;
+        // The tables depend on the region's size, not its place: tiles of one size share them.
+        public bool Equals(Geometry other) => Format == other.Format && Region.Width == other.Region.Width && Region.Height == other.Region.Height && Width == other.Width && Height == other.Height;
 
-        public override int GetHashCode() => HashCode.Combine(Format, Region, Width, Height);
+        public override int GetHashCode() => HashCode.Combine(Format, Region.Width, Region.Height, Width, Height);
     }
 }
