@@ -68,7 +68,8 @@ internal static class PipelineBenchmark
 
         // --tiles 2x2,3x2: the tilings whose preprocessing cost is reported beside the untiled input.
         var tilings = (Arg(args, "--tiles") ?? "2x2,3x2").Split(',', StringSplitOptions.RemoveEmptyEntries).Select(FrameTiling.Parse).ToList();
-        var isolated = sensor is null ? [] : StageCosts.Measure(sensor, runner, roi, iterations: 200, tilings);
+        int iterations = int.Parse(Arg(args, "--iterations") ?? "200", CultureInfo.InvariantCulture);
+        var isolated = sensor is null ? [] : StageCosts.Measure(sensor, runner, roi, iterations, tilings);
         if (args.Contains("--stages-only"))
         {
             // The CPU stages alone, no model loop and no pipeline: a quick look while tuning.
@@ -99,7 +100,7 @@ internal static class PipelineBenchmark
                 camera_fps = CameraFps,
                 verdict_rate_vs_camera = Math.Round(run.Fps / CameraFps, 3),
                 pipeline_stages_ms = stages.ToDictionary(s => s.Name, s => new { p50 = s.P50, p99 = s.P99, max_fps = Math.Round(s.MaxFps, 1) }),
-                isolated_stages_ms = isolated.ToDictionary(s => s.Name, s => new { p50 = s.P50, p99 = s.P99, max_fps = Math.Round(s.MaxFps, 1), samples = s.Samples }),
+                isolated_stages_cpu_ms = isolated.ToDictionary(s => s.Name, s => new { p50 = s.P50, p99 = s.P99, max_fps = Math.Round(s.MaxFps, 1), wall_p50 = s.WallP50, samples = s.Samples }),
                 rss_mb = new { warm = run.Rss.Warm / 1048576.0, peak = run.Rss.Peak / 1048576.0, end = run.Rss.End / 1048576.0, growth_pct = Math.Round(run.Rss.GrowthPercent, 2) },
                 large_allocations_per_frame = new { loh_samples = Math.Round(largePerFrame, 4), loh_bytes = allocations.Bytes / frames },
                 frame_pool_buffers = sensor?.PoolAllocations,
@@ -134,10 +135,10 @@ internal static class PipelineBenchmark
         }
 
         Console.WriteLine();
-        Console.WriteLine("CPU stages alone, one thread (ms)                    p50       p99   fps at p99");
+        Console.WriteLine("CPU stages alone, one thread: CPU ms               p50       p99   fps at p99   wall p50");
         foreach (var s in isolated)
         {
-            Console.WriteLine($"{s.Name,-50} {s.P50,9:0.000} {s.P99,9:0.000} {s.MaxFps,9:0.0}");
+            Console.WriteLine($"{s.Name,-50} {s.P50,9:0.000} {s.P99,9:0.000} {s.MaxFps,9:0.0} {s.WallP50,12:0.000}");
         }
     }
 

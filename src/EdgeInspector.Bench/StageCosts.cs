@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using EdgeInspector.Core;
 using EdgeInspector.Imaging;
 using EdgeInspector.Inference;
@@ -6,8 +7,11 @@ using OpenCvSharp;
 
 namespace EdgeInspector.Bench;
 
-/// <summary>One stage's cost on one core: percentiles and the frame rate it could sustain alone.</summary>
-internal sealed record StageCost(string Name, double P50, double P99, int Samples)
+/// <summary>
+/// One stage's cost on one core: percentiles of the thread's CPU time (what the stage costs, whatever
+/// else the box runs), the wall-clock median beside it, and the frame rate it could sustain alone.
+/// </summary>
+internal sealed record StageCost(string Name, double P50, double P99, int Samples, double WallP50 = 0)
 {
     /// <summary>Frames per second one core sustains at the p99 cost (the bound a line can plan on).</summary>
     public double MaxFps => P99 > 0 ? 1000 / P99 : 0;
@@ -71,16 +75,35 @@ internal static class StageCosts
             stage(warm);
         }
 
-        var samples = new double[iterations];
+        var cpu = new double[iterations];
+        var wall = new double[iterations];
         for (int i = 0; i < iterations; i++)
         {
             using var frame = camera.Capture();
             long start = Stopwatch.GetTimestamp();
+            double cpuStart = ThreadCpuMs();
             stage(frame);
-            samples[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            cpu[i] = ThreadCpuMs() - cpuStart;
+            wall[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
         }
 
-        Array.Sort(samples);
-        return new StageCost(name, LatencyWindow.Percentile(samples, 0.50), LatencyWindow.Percentile(samples, 0.99), iterations);
+        Array.Sort(cpu);
+        Array.Sort(wall);
+        return new StageCost(name, LatencyWindow.Percentile(cpu, 0.50), LatencyWindow.Percentile(cpu, 0.99), iterations, LatencyWindow.Percentile(wall, 0.50));
     }
+
+    private const int ClockThreadCpuTime = 3; // CLOCK_THREAD_CPUTIME_ID (Linux)
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct TimeSpec
+    {
+        public long Seconds;
+        public long Nanoseconds;
+    }
+
+    [DllImport("libc", EntryPoint = "clock_gettime")]
+    private static extern int ClockGetTime(int clock, out TimeSpec time);
+
+    /// <summary>This thread's CPU time in ms: a stage's cost without the time other processes held the core.</summary>
+    private static double ThreadCpuMs() => ClockGetTime(ClockThreadCpuTime, out var t) == 0 ? (t.Seconds * 1e3) + (t.Nanoseconds / 1e6) : 0;
 }
