@@ -4,14 +4,21 @@ namespace EdgeInspector.Bench;
 
 /// <summary>
 /// Counts the runtime's large-object-heap allocation samples (GCAllocationTick, one per ~100 kB
-/// allocated on the LOH) while it listens: zero means no frame-sized array was allocated.
+/// allocated on the LOH) while <see cref="Counting"/>: zero means no frame-sized array was allocated.
 /// </summary>
 internal sealed class LargeAllocations : EventListener
 {
     private const int AllocationTickEventId = 10;
     private const EventKeywords GcKeyword = (EventKeywords)0x1;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _types = new();
     private long _ticks;
     private long _bytes;
+
+    /// <summary>Samples per allocated type ("Byte[]": 17), most first: what allocates on the LOH.</summary>
+    public string Types => string.Join(", ", _types.OrderByDescending(t => t.Value).Select(t => $"{t.Key}: {t.Value}"));
+
+    /// <summary>Counts only from now on (after warm-up: pools and channels filled).</summary>
+    public volatile bool Counting;
 
     public long Ticks => Interlocked.Read(ref _ticks);
 
@@ -27,7 +34,7 @@ internal sealed class LargeAllocations : EventListener
 
     protected override void OnEventWritten(EventWrittenEventArgs eventData)
     {
-        if (eventData.EventId != AllocationTickEventId || eventData.Payload is null || eventData.PayloadNames is null)
+        if (!Counting || eventData.EventId != AllocationTickEventId || eventData.Payload is null || eventData.PayloadNames is null)
         {
             return;
         }
@@ -36,6 +43,8 @@ internal sealed class LargeAllocations : EventListener
         if (kind >= 0 && Convert.ToUInt32(eventData.Payload[kind], System.Globalization.CultureInfo.InvariantCulture) == 1)
         {
             Interlocked.Increment(ref _ticks);
+            int type = eventData.PayloadNames.IndexOf("TypeName");
+            _types.AddOrUpdate(type >= 0 ? eventData.Payload[type]?.ToString() ?? "?" : "?", 1, (_, n) => n + 1);
             int amount = eventData.PayloadNames.IndexOf("AllocationAmount64");
             if (amount >= 0)
             {

@@ -79,12 +79,14 @@ internal static class PipelineBenchmark
 
         double rawFps = RawThroughput(runner, sensor, roi, images, frames);
         using var allocations = new LargeAllocations();
-        var run = await PipelineThroughputAsync(slot, sensor, roi, images, frames);
+        var run = await PipelineThroughputAsync(slot, sensor, roi, images, frames, () => allocations.Counting = true);
         var latencies = run.Latencies;
         var stages = new[] { ("acquire", latencies.Acquire), ("preprocess", latencies.Preprocess), ("infer", latencies.Infer), ("decide+thumbnail", latencies.Post), ("total", latencies.Total) }
             .Select(s => { var v = s.Item2.Summarize(); return new StageCost(s.Item1, v.P50, v.P99, 0); })
             .ToList();
-        double largePerFrame = allocations.Ticks / (double)frames;
+        // Counted after warm-up (the first tenth of the parts fills the pools): what every further part costs.
+        int counted = frames - (frames / 10);
+        double largePerFrame = allocations.Ticks / (double)counted;
 
         if (json)
         {
@@ -101,8 +103,8 @@ internal static class PipelineBenchmark
                 verdict_rate_vs_camera = Math.Round(run.Fps / CameraFps, 3),
                 pipeline_stages_ms = stages.ToDictionary(s => s.Name, s => new { p50 = s.P50, p99 = s.P99, max_fps = Math.Round(s.MaxFps, 1) }),
                 isolated_stages_cpu_ms = isolated.ToDictionary(s => s.Name, s => new { p50 = s.P50, p99 = s.P99, max_fps = Math.Round(s.MaxFps, 1), wall_p50 = s.WallP50, samples = s.Samples }),
-                rss_mb = new { warm = run.Rss.Warm / 1048576.0, peak = run.Rss.Peak / 1048576.0, end = run.Rss.End / 1048576.0, growth_pct = Math.Round(run.Rss.GrowthPercent, 2) },
-                large_allocations_per_frame = new { loh_samples = Math.Round(largePerFrame, 4), loh_bytes = allocations.Bytes / frames },
+                rss_mb = new { warm = run.Rss.Warm / 1048576.0, peak = run.Rss.Peak / 1048576.0, end = run.Rss.End / 1048576.0, growth_pct = Math.Round(run.Rss.GrowthPercent, 2), deciles = run.Rss.Deciles.Select(b => Math.Round(b / 1048576.0, 1)), managed_warm = run.Rss.ManagedWarm / 1048576.0, managed_end = run.Rss.ManagedEnd / 1048576.0 },
+                large_allocations_per_frame_after_warmup = new { loh_samples = Math.Round(largePerFrame, 4), loh_bytes = allocations.Bytes / counted, types = allocations.Types },
                 frame_pool_buffers = sensor?.PoolAllocations,
             }));
             return 0;
@@ -115,8 +117,9 @@ internal static class PipelineBenchmark
         Console.WriteLine($"full pipeline         {run.Fps,9:0.0} fps  ({(sensor is null ? "replay" : "synthetic camera")} → preprocess → infer → decide + thumbnail → durable outbox → MQTT)");
         Console.WriteLine($"pipeline / raw ratio  {run.Fps / rawFps,9:0.000}  (goal >= 0.95)");
         Console.WriteLine($"verdicts / camera     {run.Fps / CameraFps,9:0.000}  (camera {CameraFps} fps)");
-        Console.WriteLine($"RSS                   {run.Rss.Warm / 1048576.0,9:0} MiB warm, {run.Rss.End / 1048576.0:0} MiB at the end ({run.Rss.GrowthPercent:+0.0;-0.0} %), peak {run.Rss.Peak / 1048576.0:0} MiB");
-        Console.WriteLine($"large allocations     {largePerFrame,9:0.000} LOH samples per frame ({allocations.Bytes / frames} B/frame)");
+        Console.WriteLine($"RSS                   {run.Rss.Warm / 1048576.0,9:0} MiB warm, {run.Rss.End / 1048576.0:0} MiB at the end ({run.Rss.GrowthPercent:+0.0;-0.0} %), peak {run.Rss.Peak / 1048576.0:0} MiB; GC heap {run.Rss.ManagedWarm / 1048576.0:0} -> {run.Rss.ManagedEnd / 1048576.0:0} MiB");
+        Console.WriteLine($"RSS every 10 %        {string.Join(" ", run.Rss.Deciles.Select(b => (b / 1048576.0).ToString("0", CultureInfo.InvariantCulture)))} MiB");
+        Console.WriteLine($"large allocations     {largePerFrame,9:0.000} LOH samples per frame after warm-up ({allocations.Bytes / counted} B/frame){(allocations.Ticks > 0 ? $": {allocations.Types}" : "")}");
         Console.WriteLine();
         Console.WriteLine("stage latency in the pipeline (ms)   p50       p99   fps at p99");
         foreach (var s in stages)
@@ -175,7 +178,7 @@ internal static class PipelineBenchmark
         return frames / Stopwatch.GetElapsedTime(start).TotalSeconds;
     }
 
-    private static async Task<(double Fps, StageLatencies Latencies, RssSamples Rss)> PipelineThroughputAsync(ModelSlot slot, SyntheticCamera? sensor, FrameRegion roi, string images, int frames)
+    private static async Task<(double Fps, StageLatencies Latencies, RssSamples Rss)> PipelineThroughputAsync(ModelSlot slot, SyntheticCamera? sensor, FrameRegion roi, string images, int frames, Action warm)
     {
         var agent = new AgentOptions { DeviceId = "bench", MaxFrames = frames };
         agent.Region = new RegionOptions { X = roi.X, Y = roi.Y, Width = roi.Width, Height = roi.Height };
@@ -197,7 +200,7 @@ internal static class PipelineBenchmark
         using var io = new LineIo(new LightStrobe(new LightOptions { LeadTime = TimeSpan.Zero }, new System.Device.Gpio.GpioController(new RecordingGpioDriver())));
         var pipeline = new InspectionPipeline(camera, io, slot, agent, thresholds, [publisher], telemetry, NullLogger.Instance);
 
-        using var rss = new RssSampler(telemetry, frames);
+        using var rss = new RssSampler(telemetry, frames, warm);
         long start = Stopwatch.GetTimestamp();
         await pipeline.RunAsync(CancellationToken.None);
         double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;

@@ -3,29 +3,37 @@ using EdgeInspector.Agent;
 
 namespace EdgeInspector.Bench;
 
-internal readonly record struct RssSamples(long Warm, long Peak, long End)
+/// <param name="Warm">Resident set once a tenth of the parts are done (pools and caches filled).</param>
+/// <param name="Deciles">Resident set at every tenth of the parts, in bytes.</param>
+/// <param name="ManagedWarm">The GC heap's size after the last collection, at the same two points.</param>
+internal readonly record struct RssSamples(long Warm, long Peak, long End, IReadOnlyList<long> Deciles, long ManagedWarm, long ManagedEnd)
 {
     /// <summary>End against warm: a leak of one frame buffer per part shows here within a few hundred parts.</summary>
     public double GrowthPercent => Warm > 0 ? 100.0 * (End - Warm) / Warm : 0;
 }
 
 /// <summary>
-/// Samples the process's resident set while the pipeline runs: once warm (a tenth of the parts
-/// inspected, pools and caches filled), its peak after that, and at the end.
+/// Samples the process's resident set while the pipeline runs: at every tenth of the parts (the
+/// first one counts as warm: pools and caches filled), its peak after that, and at the end; and
+/// the managed heap beside it, to tell the GC's growth from native memory's.
 /// </summary>
 internal sealed class RssSampler : IDisposable
 {
     private readonly Timer _timer;
     private readonly AgentTelemetry _telemetry;
-    private readonly long _warmAfter;
-    private long _warm;
+    private readonly long _step;
+    private readonly List<long> _deciles = [];
     private long _peak;
+    private long _managedWarm;
 
-    public RssSampler(AgentTelemetry telemetry, int frames)
+    private readonly Action _warm;
+
+    public RssSampler(AgentTelemetry telemetry, int frames, Action warm)
     {
         _telemetry = telemetry;
-        _warmAfter = Math.Max(20, frames / 10);
-        _timer = new Timer(_ => Sample(), null, TimeSpan.Zero, TimeSpan.FromMilliseconds(200));
+        _warm = warm;
+        _step = Math.Max(10, frames / 10);
+        _timer = new Timer(_ => Sample(), null, TimeSpan.Zero, TimeSpan.FromMilliseconds(100));
     }
 
     private static long Rss()
@@ -36,20 +44,25 @@ internal sealed class RssSampler : IDisposable
 
     private void Sample()
     {
-        if (_telemetry.Counts.Inspected < _warmAfter)
+        long inspected = _telemetry.Counts.Inspected;
+        lock (_deciles)
         {
-            return;
-        }
-
-        long rss = Rss();
-        lock (_timer)
-        {
-            if (_warm == 0)
+            if (inspected < _step)
             {
-                _warm = rss;
+                return;
             }
 
+            long rss = Rss();
             _peak = Math.Max(_peak, rss);
+            if (inspected >= _step * (_deciles.Count + 1))
+            {
+                _deciles.Add(rss);
+                if (_deciles.Count == 1)
+                {
+                    _managedWarm = GC.GetGCMemoryInfo().HeapSizeBytes;
+                    _warm();
+                }
+            }
         }
     }
 
@@ -57,9 +70,10 @@ internal sealed class RssSampler : IDisposable
     {
         _timer.Dispose();
         long end = Rss();
-        lock (_timer)
+        lock (_deciles)
         {
-            return new RssSamples(_warm == 0 ? end : _warm, Math.Max(_peak, end), end);
+            long warm = _deciles.Count > 0 ? _deciles[0] : end;
+            return new RssSamples(warm, Math.Max(_peak, end), end, [.. _deciles], _managedWarm, GC.GetGCMemoryInfo().HeapSizeBytes);
         }
     }
 
