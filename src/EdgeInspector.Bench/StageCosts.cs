@@ -50,13 +50,13 @@ internal static class StageCosts
             {
                 FrameImage.ToRgb(frame, rgb);
                 Cv2.Resize(rgb, small, new Size(w, h), 0, 0, InterpolationFlags.Area);
-            }),
+            }, warmUp: 2),
             Time("preprocess, ROI + bin + area (now)", camera, iterations, frame => writer.Write(frame, w, h, "area", input)),
             Time("decide+thumbnail from the frame (before)", camera, slow, frame =>
-                thumbnail.Render(frame, map, w, h, finder.Find(map, w, h, decision, frame.Width, frame.Height))),
+                thumbnail.Render(frame, map, w, h, finder.Find(map, w, h, decision, frame.Width, frame.Height)), warmUp: 2),
             Time("decide+thumbnail from model image (now)", camera, iterations, _ =>
                 thumbnail.Render(input, w, h, area, map, finder.Find(map, w, h, decision, area))),
-            Time("full-resolution JPEG (snapshot only)", camera, Math.Max(3, iterations / 40), frame => FrameJpeg.Encode(frame)),
+            Time("full-resolution JPEG (snapshot only)", camera, Math.Max(3, iterations / 40), frame => FrameJpeg.Encode(frame), warmUp: 1),
             .. tilings.Select(tiling => Tiled(tiling, camera, roi, w, h, iterations)),
         ];
     }
@@ -68,10 +68,16 @@ internal static class StageCosts
         return Time($"preprocess, {tiling} tiles ({tiling.Count} inputs)", camera, iterations / 2, frame => tiling.Write(frame, roi, w, h, batch));
     }
 
-    private static StageCost Time(string name, SyntheticCamera camera, int iterations, Action<Frame> stage)
+    /// <summary>
+    /// Times <paramref name="iterations"/> calls after <paramref name="warmUp"/> untimed ones: the runtime
+    /// compiles a hot loop twice (quick code first, optimised code after ~30 calls), and an agent
+    /// runs for hours on the second.
+    /// </summary>
+    private static StageCost Time(string name, SyntheticCamera camera, int iterations, Action<Frame> stage, int warmUp = 60)
     {
-        using (var warm = camera.Capture())
+        for (int i = 0; i < warmUp; i++)
         {
+            using var warm = camera.Capture();
             stage(warm);
         }
 
