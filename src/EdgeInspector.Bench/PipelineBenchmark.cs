@@ -103,7 +103,7 @@ internal static class PipelineBenchmark
                 verdict_rate_vs_camera = Math.Round(run.Fps / CameraFps, 3),
                 pipeline_stages_ms = stages.ToDictionary(s => s.Name, s => new { p50 = s.P50, p99 = s.P99, max_fps = Math.Round(s.MaxFps, 1) }),
                 isolated_stages_cpu_ms = isolated.ToDictionary(s => s.Name, s => new { p50 = s.P50, p99 = s.P99, max_fps = Math.Round(s.MaxFps, 1), wall_p50 = s.WallP50, samples = s.Samples }),
-                rss_mb = new { warm = run.Rss.Warm / 1048576.0, peak = run.Rss.Peak / 1048576.0, end = run.Rss.End / 1048576.0, growth_pct = Math.Round(run.Rss.GrowthPercent, 2), deciles = run.Rss.Deciles.Select(b => Math.Round(b / 1048576.0, 1)), managed_warm = run.Rss.ManagedWarm / 1048576.0, managed_end = run.Rss.ManagedEnd / 1048576.0 },
+                rss_mb = new { warm = run.Rss.Warm / 1048576.0, peak = run.Rss.Peak / 1048576.0, end = run.Rss.End / 1048576.0, growth_pct_second_to_last_tenth = Math.Round(run.Rss.GrowthPercent, 2), deciles = run.Rss.Deciles.Select(b => Math.Round(b / 1048576.0, 1)), managed_warm = run.Rss.ManagedWarm / 1048576.0, managed_end = run.Rss.ManagedEnd / 1048576.0 },
                 large_allocations_per_frame_after_warmup = new { loh_samples = Math.Round(largePerFrame, 4), loh_bytes = allocations.Bytes / counted, types = allocations.Types },
                 frame_pool_buffers = sensor?.PoolAllocations,
             }));
@@ -117,7 +117,7 @@ internal static class PipelineBenchmark
         Console.WriteLine($"full pipeline         {run.Fps,9:0.0} fps  ({(sensor is null ? "replay" : "synthetic camera")} → preprocess → infer → decide + thumbnail → durable outbox → MQTT)");
         Console.WriteLine($"pipeline / raw ratio  {run.Fps / rawFps,9:0.000}  (goal >= 0.95)");
         Console.WriteLine($"verdicts / camera     {run.Fps / CameraFps,9:0.000}  (camera {CameraFps} fps)");
-        Console.WriteLine($"RSS                   {run.Rss.Warm / 1048576.0,9:0} MiB warm, {run.Rss.End / 1048576.0:0} MiB at the end ({run.Rss.GrowthPercent:+0.0;-0.0} %), peak {run.Rss.Peak / 1048576.0:0} MiB; GC heap {run.Rss.ManagedWarm / 1048576.0:0} -> {run.Rss.ManagedEnd / 1048576.0:0} MiB");
+        Console.WriteLine($"RSS                   {run.Rss.Warm / 1048576.0,9:0} MiB after a tenth of the parts, {run.Rss.End / 1048576.0:0} MiB after shutdown, peak {run.Rss.Peak / 1048576.0:0} MiB; {run.Rss.GrowthPercent:+0.0;-0.0} % from the second tenth to the last; GC heap {run.Rss.ManagedWarm / 1048576.0:0} -> {run.Rss.ManagedEnd / 1048576.0:0} MiB");
         Console.WriteLine($"RSS every 10 %        {string.Join(" ", run.Rss.Deciles.Select(b => (b / 1048576.0).ToString("0", CultureInfo.InvariantCulture)))} MiB");
         Console.WriteLine($"large allocations     {largePerFrame,9:0.000} LOH samples per frame after warm-up ({allocations.Bytes / counted} B/frame){(allocations.Ticks > 0 ? $": {allocations.Types}" : "")}");
         Console.WriteLine();

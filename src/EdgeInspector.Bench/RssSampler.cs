@@ -8,8 +8,12 @@ namespace EdgeInspector.Bench;
 /// <param name="ManagedWarm">The GC heap's size after the last collection, at the same two points.</param>
 internal readonly record struct RssSamples(long Warm, long Peak, long End, IReadOnlyList<long> Deciles, long ManagedWarm, long ManagedEnd)
 {
-    /// <summary>End against warm: a leak of one frame buffer per part shows here within a few hundred parts.</summary>
-    public double GrowthPercent => Warm > 0 ? 100.0 * (End - Warm) / Warm : 0;
+    /// <summary>
+    /// The last tenth against the second, while the line runs (the first tenth still fills the frame
+    /// pool and the parts in flight; the end sample includes shutdown): a leak of one frame buffer
+    /// per part would show as gigabytes.
+    /// </summary>
+    public double GrowthPercent => Deciles.Count >= 3 ? 100.0 * (Deciles[^1] - Deciles[1]) / Deciles[1] : Warm > 0 ? 100.0 * (End - Warm) / Warm : 0;
 }
 
 /// <summary>
