@@ -2,7 +2,8 @@
 # One entry point for a checkout: set-up, demo, tests, benchmark, and the two tools.
 #   ./dev.sh demo [agent flags]      run the agent on embedded defaults and the default engine (see README)
 #   ./dev.sh test                    install what is missing (as root), build, run every test
-#   ./dev.sh bench [--frames N]      raw ONNX Runtime vs full-pipeline throughput (--intra-op-threads N, --model PKG)
+#   ./dev.sh bench [--frames N]      raw ONNX Runtime vs full-pipeline throughput (--intra-op-threads N, --model PKG;
+#                                    --frame 4096x2160 --pixel-format BayerRG8 [--roi X,Y,W,H]: sensor-size frames; --json)
 #   ./dev.sh trainer CMD ...         the workstation trainer (Python/PyTorch)
 #   ./dev.sh edge-inspector CMD ...  the model tool (eval, enroll, ...) on the serving path
 #   ./dev.sh arm64-smoke [--broker URI]   the linux-arm64 build under qemu-user, a few demo frames

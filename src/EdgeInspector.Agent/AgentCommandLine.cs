@@ -1,3 +1,5 @@
+using EdgeInspector.Acquisition;
+
 namespace EdgeInspector.Agent;
 
 /// <summary>
@@ -8,7 +10,7 @@ public static class AgentCommandLine
 {
     public const string Usage = """
         edge-inspector-agent [--config FILE] [--demo] [--frames N] [--port P] [--broker mqtt://host:port]
-                             [--model DIR] [--camera replay|aravis[:ID]|spinnaker[:SERIAL]|opencv:SOURCE]
+                             [--model DIR] [--camera replay[:DIR]|aravis[:ID]|spinnaker[:SERIAL]|opencv:SOURCE]
                              [--replay DIR|VIDEO] [--fps F]
                              [--device-id ID] [--Section:Key=value ...]
         """;
@@ -25,37 +27,16 @@ public static class AgentCommandLine
         ["--device-id"] = "Agent:DeviceId",
     };
 
-    /// <summary>--camera replay | aravis[:ID] (device id, serial or IP) | spinnaker[:SERIAL] | opencv:SOURCE (device index, URL, pipeline, file).</summary>
+    /// <summary>--camera SPEC: the backend and its device as configuration keys (<see cref="CameraSpec"/>'s one syntax).</summary>
     private static IEnumerable<string> Camera(string value)
     {
-        string[] parts = value.Split(':', 2);
-        switch (parts[0].ToLowerInvariant())
+        try
         {
-            case "replay":
-                yield return "--Camera:Backend=Replay";
-                break;
-            case "aravis":
-                yield return "--Camera:Backend=Aravis";
-                if (parts.Length == 2)
-                {
-                    yield return $"--Camera:Aravis:DeviceId={parts[1]}";
-                }
-
-                break;
-            case "spinnaker":
-                yield return "--Camera:Backend=Spinnaker";
-                if (parts.Length == 2)
-                {
-                    yield return $"--Camera:Spinnaker:Serial={parts[1]}";
-                }
-
-                break;
-            case "opencv" when parts.Length == 2:
-                yield return "--Camera:Backend=OpenCv";
-                yield return $"--Camera:OpenCv:Source={parts[1]}";
-                break;
-            default:
-                throw new ArgumentException($"--camera '{value}' is not a camera backend; use replay, aravis[:ID], spinnaker[:SERIAL] or opencv:SOURCE.\n{Usage}");
+            return CameraSpec.Parse(value).Settings().Select(s => $"--{s.Key}={s.Value}").ToList();
+        }
+        catch (ArgumentException e)
+        {
+            throw new ArgumentException($"{e.Message}\n{Usage}");
         }
     }
 

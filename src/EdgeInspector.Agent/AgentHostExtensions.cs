@@ -157,17 +157,14 @@ public static class AgentHostExtensions
 
     private static ICamera CreateCamera(IServiceProvider sp)
     {
-        var options = sp.GetRequiredService<IOptions<CameraOptions>>().Value;
-        return options.Backend switch
+        try
         {
-            CameraBackend.Replay when string.IsNullOrWhiteSpace(options.Replay.Path) =>
-                throw new OptionsValidationException(CameraOptions.Section, typeof(CameraOptions), ["Camera:Replay:Path is required for the replay camera: a folder of images or a video file (or run with --demo)."]),
-            CameraBackend.Replay => new ReplayCamera(options.Replay, sp.GetRequiredService<FramePool>()),
-            CameraBackend.Aravis => new AravisCamera(options.Aravis, sp.GetRequiredService<FramePool>()),
-            CameraBackend.Spinnaker => new SpinnakerCamera(options.Spinnaker, sp.GetRequiredService<FramePool>(), sp.GetRequiredService<ILogger<SpinnakerCamera>>()),
-            CameraBackend.OpenCv => new OpenCvCamera(options.OpenCv, sp.GetRequiredService<FramePool>()),
-            _ => throw new OptionsValidationException(CameraOptions.Section, typeof(CameraOptions), [$"Camera:Backend {options.Backend} is not supported."]),
-        };
+            return CameraFactory.Create(sp.GetRequiredService<IOptions<CameraOptions>>().Value, sp.GetRequiredService<FramePool>(), sp.GetRequiredService<ILoggerFactory>());
+        }
+        catch (ArgumentException e)
+        {
+            throw new OptionsValidationException(CameraOptions.Section, typeof(CameraOptions), [e.Message]);
+        }
     }
 
     /// <summary>

@@ -62,6 +62,30 @@ public sealed class AgentOptions
 
     [ValidateObjectMembers]
     public ThumbnailOptions Thumbnail { get; set; } = new();
+
+    /// <summary>
+    /// Host-side region of interest in frame pixels, cut before any conversion (prefer the camera's
+    /// own ROI, Camera:Aravis:Width/Height/OffsetX/OffsetY, where it has one); 0 x 0 = the whole frame.
+    /// </summary>
+    [ValidateObjectMembers]
+    public RegionOptions Region { get; set; } = new();
+}
+
+public sealed class RegionOptions
+{
+    [Range(0, 65535)]
+    public int X { get; set; }
+
+    [Range(0, 65535)]
+    public int Y { get; set; }
+
+    [Range(0, 65535)]
+    public int Width { get; set; }
+
+    [Range(0, 65535)]
+    public int Height { get; set; }
+
+    public EdgeInspector.Imaging.FrameRegion ToFrameRegion() => new(X, Y, Width, Height);
 }
 
 public sealed class ThumbnailOptions
@@ -74,40 +98,6 @@ public sealed class ThumbnailOptions
 
     [Range(10, 100)]
     public int Quality { get; set; } = 80;
-}
-
-public sealed class CameraOptions
-{
-    public const string Section = "Camera";
-
-    public CameraBackend Backend { get; set; } = CameraBackend.Replay;
-
-    [ValidateObjectMembers]
-    public ReplayOptions Replay { get; set; } = new();
-
-    [ValidateObjectMembers]
-    public AravisOptions Aravis { get; set; } = new();
-
-    [ValidateObjectMembers]
-    public SpinnakerOptions Spinnaker { get; set; } = new();
-
-    [ValidateObjectMembers]
-    public OpenCvCameraOptions OpenCv { get; set; } = new();
-}
-
-public enum CameraBackend
-{
-    /// <summary>Recorded images or a video file.</summary>
-    Replay,
-
-    /// <summary>Any GenICam camera (USB3 Vision, GigE Vision) through Aravis.</summary>
-    Aravis,
-
-    /// <summary>FLIR cameras through the Spinnaker SDK's C API (Linux, Jetson).</summary>
-    Spinnaker,
-
-    /// <summary>OpenCV VideoCapture: UVC devices, RTSP, GStreamer pipelines (bench setups).</summary>
-    OpenCv,
 }
 
 public sealed class ModelOptions

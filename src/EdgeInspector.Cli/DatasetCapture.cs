@@ -13,22 +13,26 @@ namespace EdgeInspector.Cli;
 /// </summary>
 internal static class DatasetCapture
 {
-    /// <summary>replay:DIR | aravis[:ID] | spinnaker[:SERIAL] | spinnakernet[:SERIAL] (Windows) | opencv:SOURCE.</summary>
+    /// <summary>replay:DIR | aravis[:ID] | spinnaker[:SERIAL] | spinnakernet[:SERIAL] (Windows) | opencv:SOURCE, through the agent's <see cref="CameraSpec"/> and <see cref="CameraFactory"/>.</summary>
     public static ICamera Open(string spec, FramePool pool)
     {
-        string[] parts = spec.Split(':', 2);
-        string? device = parts.Length == 2 && parts[1].Length > 0 ? parts[1] : null;
-        return parts[0].ToLowerInvariant() switch
-        {
-            "replay" when device is not null => new ReplayCamera(new ReplayOptions { Path = device, Fps = 0, Loop = false }, pool),
-            "aravis" => new AravisCamera(new AravisOptions { DeviceId = device }, pool),
-            "spinnaker" => new SpinnakerCamera(new SpinnakerOptions { Serial = device }, pool),
 #if SPINNAKER_NET
-            "spinnakernet" => new SpinnakerNetCamera(new SpinnakerOptions { Serial = device }, pool),
+        if (spec.Split(':', 2) is ["spinnakernet", .. var serial])
+        {
+            return new SpinnakerNetCamera(new SpinnakerOptions { Serial = serial.FirstOrDefault() is { Length: > 0 } s ? s : null }, pool);
+        }
 #endif
-            "opencv" when device is not null => new OpenCvCamera(new OpenCvCameraOptions { Source = device }, pool),
-            _ => throw new CliException($"capture: --camera '{spec}' is not a camera; use replay:DIR, aravis[:ID], spinnaker[:SERIAL], spinnakernet[:SERIAL] (Windows, with the FLIR SDK) or opencv:SOURCE"),
-        };
+        try
+        {
+            var options = CameraSpec.Parse(spec).ApplyTo(new CameraOptions());
+            options.Replay.Fps = 0;
+            options.Replay.Loop = false;
+            return CameraFactory.Create(options, pool);
+        }
+        catch (ArgumentException e)
+        {
+            throw new CliException($"capture: {e.Message} (spinnakernet[:SERIAL] on Windows with the FLIR SDK)");
+        }
     }
 
     /// <summary>Writes up to <paramref name="count"/> frames as PNG; returns how many were written.</summary>

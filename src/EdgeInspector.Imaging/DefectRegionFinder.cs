@@ -17,6 +17,10 @@ public sealed class DefectRegionFinder : IDisposable
     private double[] _peaks = new double[64];
 
     public IReadOnlyList<DefectRegion> Find(float[] map, int mapWidth, int mapHeight, DecisionSettings decision, int imageWidth, int imageHeight, int maxRegions = 32)
+        => Find(map, mapWidth, mapHeight, decision, new FrameRegion(0, 0, imageWidth, imageHeight), maxRegions);
+
+    /// <summary>Regions of a map that covers <paramref name="area"/> of the frame, in full-resolution frame pixels.</summary>
+    public IReadOnlyList<DefectRegion> Find(float[] map, int mapWidth, int mapHeight, DecisionSettings decision, FrameRegion area, int maxRegions = 32)
     {
         using var mapMat = Mat.FromPixelData(mapHeight, mapWidth, MatType.CV_32FC1, map);
         Cv2.Threshold(mapMat, _mask, decision.PixelThreshold, 255, ThresholdTypes.Binary);
@@ -28,13 +32,13 @@ public sealed class DefectRegionFinder : IDisposable
         }
 
         RegionPeaks(map, mapWidth * mapHeight, count);
-        double sx = (double)imageWidth / mapWidth;
-        double sy = (double)imageHeight / mapHeight;
+        double sx = (double)area.Width / mapWidth;
+        double sy = (double)area.Height / mapHeight;
         var regions = new List<DefectRegion>();
         for (int label = 1; label < count; label++)
         {
-            int area = _stats.At<int>(label, (int)ConnectedComponentsTypes.Area);
-            if (area < decision.MinRegionAreaPx)
+            int pixelArea = _stats.At<int>(label, (int)ConnectedComponentsTypes.Area);
+            if (pixelArea < decision.MinRegionAreaPx)
             {
                 continue;
             }
@@ -44,11 +48,11 @@ public sealed class DefectRegionFinder : IDisposable
             int w = _stats.At<int>(label, (int)ConnectedComponentsTypes.Width);
             int h = _stats.At<int>(label, (int)ConnectedComponentsTypes.Height);
             regions.Add(new DefectRegion(
-                (int)Math.Floor(x * sx),
-                (int)Math.Floor(y * sy),
+                area.X + (int)Math.Floor(x * sx),
+                area.Y + (int)Math.Floor(y * sy),
                 (int)Math.Ceiling(w * sx),
                 (int)Math.Ceiling(h * sy),
-                (int)Math.Round(area * sx * sy),
+                (int)Math.Round(pixelArea * sx * sy),
                 Math.Round(_peaks[label], 4)));
         }
 

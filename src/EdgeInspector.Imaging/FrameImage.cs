@@ -21,7 +21,13 @@ public static class FrameImage
     public static void ToRgb(Frame frame, Mat rgb)
     {
         using var src = Wrap(frame);
-        switch (frame.Format)
+        ToRgb(src, frame.Format, rgb);
+    }
+
+    /// <summary>Converts <paramref name="src"/> (a frame or a region of one, in <paramref name="format"/>) to RGB.</summary>
+    public static void ToRgb(Mat src, PixelFormat format, Mat rgb)
+    {
+        switch (format)
         {
             case PixelFormat.Rgb8:
                 src.CopyTo(rgb);
@@ -36,7 +42,7 @@ public static class FrameImage
                 Cv2.CvtColor(src, rgb, ColorConversionCodes.GRAY2RGB);
                 break;
             default:
-                throw new NotSupportedException($"Pixel format {frame.Format} is not supported.");
+                throw new NotSupportedException($"Pixel format {format} is not supported.");
         }
     }
 

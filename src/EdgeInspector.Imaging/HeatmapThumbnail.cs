@@ -44,28 +44,64 @@ public sealed class HeatmapThumbnail : IDisposable
             Cv2.Resize(_rgb, _small, new Size(_width, height), 0, 0, InterpolationFlags.Area);
             Cv2.CvtColor(_small, _small, ColorConversionCodes.RGB2BGR);
         }
-        if (map is not null)
+
+        Blend(_small, map, mapWidth, mapHeight, _blend);
+        DrawRegions(_blend, new FrameRegion(0, 0, frame.Width, frame.Height), regions);
+        return Encode(_blend);
+    }
+
+    /// <summary>
+    /// Renders the thumbnail from the model-size RGB image instead of the frame (a full-resolution
+    /// frame is never converted for it): heat map blended at model size, then one small resize to
+    /// the thumbnail, which keeps the aspect ratio of <paramref name="area"/>, the frame region the
+    /// model saw; <paramref name="regions"/> are in frame pixels.
+    /// </summary>
+    public byte[] Render(byte[] modelImage, int imageWidth, int imageHeight, FrameRegion area, float[]? map, IReadOnlyList<DefectRegion> regions)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(modelImage.Length, imageWidth * imageHeight * 3, nameof(modelImage));
+        int height = Math.Max(1, (int)Math.Round((double)area.Height * _width / area.Width));
+        using (var rgb = Mat.FromPixelData(imageHeight, imageWidth, MatType.CV_8UC3, modelImage))
         {
-            using var mapMat = Mat.FromPixelData(mapHeight, mapWidth, MatType.CV_32FC1, map);
-            mapMat.ConvertTo(_heat8, MatType.CV_8UC1, 255.0);
-            Cv2.CvtColor(_heat8, _heat8x3, ColorConversionCodes.GRAY2BGR);
-            Cv2.LUT(_heat8x3, _jet, _heatColor);
-            Cv2.Resize(_heatColor, _heatSized, new Size(_width, height), 0, 0, InterpolationFlags.Linear);
-            Cv2.AddWeighted(_small, 0.6, _heatSized, 0.4, 0, _blend);
-        }
-        else
-        {
-            _small.CopyTo(_blend);
+            Cv2.CvtColor(rgb, _rgb, ColorConversionCodes.RGB2BGR);
         }
 
-        double s = (double)_width / frame.Width;
+        Blend(_rgb, map, imageWidth, imageHeight, _small);
+        Cv2.Resize(_small, _blend, new Size(_width, height), 0, 0, InterpolationFlags.Linear);
+        DrawRegions(_blend, area, regions);
+        return Encode(_blend);
+    }
+
+    private void Blend(Mat bgr, float[]? map, int mapWidth, int mapHeight, Mat blend)
+    {
+        if (map is null)
+        {
+            bgr.CopyTo(blend);
+            return;
+        }
+
+        using var mapMat = Mat.FromPixelData(mapHeight, mapWidth, MatType.CV_32FC1, map);
+        mapMat.ConvertTo(_heat8, MatType.CV_8UC1, 255.0);
+        Cv2.CvtColor(_heat8, _heat8x3, ColorConversionCodes.GRAY2BGR);
+        Cv2.LUT(_heat8x3, _jet, _heatColor);
+        var heat = _heatColor;
+        if (_heatColor.Width != bgr.Width || _heatColor.Height != bgr.Height)
+        {
+            Cv2.Resize(_heatColor, _heatSized, new Size(bgr.Width, bgr.Height), 0, 0, InterpolationFlags.Linear);
+            heat = _heatSized;
+        }
+
+        Cv2.AddWeighted(bgr, 0.6, heat, 0.4, 0, blend);
+    }
+
+    private static void DrawRegions(Mat thumbnail, FrameRegion area, IReadOnlyList<DefectRegion> regions)
+    {
+        double sx = (double)thumbnail.Width / area.Width;
+        double sy = (double)thumbnail.Height / area.Height;
         foreach (var r in regions)
         {
-            var box = new Rect((int)(r.X * s), (int)(r.Y * s), Math.Max(1, (int)(r.W * s)), Math.Max(1, (int)(r.H * s)));
-            Cv2.Rectangle(_blend, box, Scalar.White, 1);
+            var box = new Rect((int)((r.X - area.X) * sx), (int)((r.Y - area.Y) * sy), Math.Max(1, (int)(r.W * sx)), Math.Max(1, (int)(r.H * sy)));
+            Cv2.Rectangle(thumbnail, box, Scalar.White, 1);
         }
-
-        return Encode(_blend);
     }
 
     /// <summary>

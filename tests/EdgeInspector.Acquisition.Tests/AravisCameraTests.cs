@@ -113,6 +113,16 @@ public sealed class AravisCameraTests : IDisposable
         Assert.True(camera.IsConnected);
         Assert.Equal("aravis", camera.Backend);
 
+        // The shared GenICam base wrote the shared plan (the Spinnaker backends' too), in its order, read back.
+        Assert.IsAssignableFrom<GenICamCamera>(camera);
+        Assert.Equal(
+            GenICamNodePlan.For(options).Where(w => w.Map == NodeMapKind.Device).Select(w => w.Node == "ExposureTime" ? "ExposureTimeAbs" : w.Node == "Gain" ? "GainRaw" : w.Node).Where(n => !s.Skipped.Contains(n)),
+            s.Applied.Select(a => a[..a.IndexOf('=', StringComparison.Ordinal)]));
+        Assert.Contains("PixelFormat=BayerRG8", s.Applied);
+        var applied = s.Applied.ToList();
+        Assert.True(applied.IndexOf("Width=320") < applied.LastIndexOf("OffsetX=16"), "offsets move the region after its size is set");
+        Assert.Contains("StreamBufferCountManual", s.Skipped);
+
         long previous = -1;
         for (int i = 0; i < 3; i++)
         {
@@ -221,7 +231,8 @@ public sealed class AravisCameraTests : IDisposable
     {
         var error = await OpenFailsAsync(FakeOptions(o => o.ExposureUs = 20_000_000));
 
-        Assert.Contains("ExposureTime cannot be 20000000", error.Message, StringComparison.Ordinal);
+        // The fake camera has the pre-SFNC 2.0 ExposureTimeAbs: the plan writes it instead and names it.
+        Assert.Contains("ExposureTimeAbs cannot be 20000000", error.Message, StringComparison.Ordinal);
         Assert.Contains("Camera:Aravis:ExposureUs", error.Message, StringComparison.Ordinal);
         Assert.Contains("10..10000000", error.Message, StringComparison.Ordinal);
     }

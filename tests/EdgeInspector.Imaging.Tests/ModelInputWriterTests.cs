@@ -54,6 +54,42 @@ public sealed class ModelInputWriterTests : IDisposable
         Assert.Throws<ArgumentOutOfRangeException>(() => _writer.Write(frame, 16, 16, "area", new byte[(16 * 16 * 3) - 1]));
     }
 
+    [Theory]
+    [InlineData("bilinear", PixelFormat.BayerRG8)]
+    [InlineData("bicubic", PixelFormat.Rgb8)]
+    [InlineData("area", PixelFormat.BayerRG8)]
+    public void The_region_is_cut_before_conversion_and_reported_back(string resize, PixelFormat format)
+    {
+        using var whole = TestFrames.SyntheticRgb(640, 480, SyntheticDefect.Crack, seed: 2);
+        var rgb = whole.Pixels.ToArray();
+        var crop = new byte[320 * 240 * 3];
+        for (int y = 0; y < 240; y++)
+        {
+            rgb.AsSpan((((y + 100) * 640) + 200) * 3, 320 * 3).CopyTo(crop.AsSpan(y * 320 * 3));
+        }
+
+        using var frame = Sampled(640, 480, rgb, format);
+        using var cropped = Sampled(320, 240, crop, format);
+        var fromRegion = new byte[112 * 84 * 3];
+        var fromCrop = new byte[fromRegion.Length];
+        _writer.Region = new FrameRegion(200, 100, 320, 240);
+
+        var covered = _writer.Write(frame, 112, 84, resize, fromRegion);
+        using (var plain = new ModelInputWriter())
+        {
+            plain.Write(cropped, 112, 84, resize, fromCrop);
+        }
+
+        Assert.Equal(new FrameRegion(200, 100, 320, 240), covered);
+        Assert.Equal(fromCrop, fromRegion);
+    }
+
+    private static Frame Sampled(int width, int height, byte[] rgb, PixelFormat format)
+    {
+        using var image = OpenCvSharp.Mat.FromPixelData(height, width, OpenCvSharp.MatType.CV_8UC3, rgb);
+        return TestFrames.FromBytes(width, height, format, BayerMosaic.Sample(image, format));
+    }
+
     [Fact]
     public void Unknown_resize_is_refused()
     {

@@ -26,9 +26,8 @@ internal sealed class DecideStage(ThumbnailOptions thumbnail, LineThresholds thr
         {
             try
             {
-                var frame = inspection.Frame!;
-                inspection.Regions = _regions.Find(inspection.Map!, inspection.InputWidth, inspection.InputHeight, decision, frame.Width, frame.Height);
-                inspection.Thumbnail = _thumbnail.Render(frame, inspection.Map, inspection.InputWidth, inspection.InputHeight, inspection.Regions);
+                inspection.Regions = _regions.Find(inspection.Map!, inspection.InputWidth, inspection.InputHeight, decision, inspection.Area);
+                inspection.Thumbnail = _thumbnail.Render(inspection.Input!, inspection.InputWidth, inspection.InputHeight, inspection.Area, inspection.Map, inspection.Regions);
             }
             catch (Exception e) when (e is OpenCvSharp.OpenCVException or InvalidOperationException or ArgumentException)
             {

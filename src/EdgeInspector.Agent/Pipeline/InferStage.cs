@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using EdgeInspector.Imaging;
 using EdgeInspector.Inference;
 
 namespace EdgeInspector.Agent;
@@ -8,10 +9,10 @@ namespace EdgeInspector.Agent;
 /// model takes over here, between two frames; a frame that was preprocessed for the old model's
 /// geometry is prepared again for the new one.
 /// </summary>
-internal sealed class InferStage(ModelSlot models)
+internal sealed class InferStage(ModelSlot models, FrameRegion region)
 {
     /// <summary>This stage's own: the preprocess stage's runs on another thread.</summary>
-    private readonly PreprocessStage _again = new(models);
+    private readonly PreprocessStage _again = new(models, region);
 
     public void Run(Inspection inspection)
     {

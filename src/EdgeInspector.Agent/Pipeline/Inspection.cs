@@ -48,6 +48,9 @@ internal sealed class Inspection : IDisposable
 
     public int InputHeight { get; private set; }
 
+    /// <summary>The frame region (full-resolution pixels) the model input covers.</summary>
+    public EdgeInspector.Imaging.FrameRegion Area { get; set; }
+
     public float[]? Map { get; private set; }
 
     public float RawScore { get; set; }

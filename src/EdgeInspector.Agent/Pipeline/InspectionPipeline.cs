@@ -60,8 +60,8 @@ public sealed class InspectionPipeline
         Task[] stages =
         [
             Stage("acquire", () => _acquire.RunAsync(acquired.Writer, stopAcquiring, abort), acquired.Writer),
-            Stage("preprocess", () => TransformAsync(acquired.Reader, preprocessed.Writer, new PreprocessStage(_models).Run, abort), preprocessed.Writer),
-            Stage("infer", () => TransformAsync(preprocessed.Reader, inferred.Writer, new InferStage(_models).Run, abort), inferred.Writer),
+            Stage("preprocess", () => TransformAsync(acquired.Reader, preprocessed.Writer, new PreprocessStage(_models, _options.Region.ToFrameRegion()).Run, abort), preprocessed.Writer),
+            Stage("infer", () => TransformAsync(preprocessed.Reader, inferred.Writer, new InferStage(_models, _options.Region.ToFrameRegion()).Run, abort), inferred.Writer),
             Stage("decide", () => TransformAsync(inferred.Reader, decided.Writer, decide.Run, abort, alsoFailed: true), decided.Writer),
             Stage("publish", () => PublishAsync(decided.Reader, abort), null),
         ];

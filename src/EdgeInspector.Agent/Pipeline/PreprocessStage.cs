@@ -8,9 +8,9 @@ namespace EdgeInspector.Agent;
 /// Frame → model input tensor (debayer/convert and resize), in the geometry of the serving model.
 /// A thin call into Imaging's <see cref="ModelInputWriter"/>: how a frame becomes a tensor lives there.
 /// </summary>
-internal sealed class PreprocessStage(ModelSlot models)
+internal sealed class PreprocessStage(ModelSlot models, FrameRegion region)
 {
-    private readonly ModelInputWriter _writer = new();
+    private readonly ModelInputWriter _writer = new() { Region = region };
 
     public void Run(Inspection inspection)
     {
@@ -22,5 +22,5 @@ internal sealed class PreprocessStage(ModelSlot models)
 
     /// <summary>Writes the part's model input for a model of this geometry (one writer per thread: it keeps buffers).</summary>
     public void Prepare(Inspection inspection, int width, int height, string resize) =>
-        _writer.Write(inspection.Frame!, width, height, resize, inspection.RentInput(width, height));
+        inspection.Area = _writer.Write(inspection.Frame!, width, height, resize, inspection.RentInput(width, height));
 }

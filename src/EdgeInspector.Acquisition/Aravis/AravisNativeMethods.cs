@@ -55,6 +55,33 @@ internal static partial class AravisNativeMethods
     internal static partial nint arv_camera_get_string(nint camera, string feature, ref nint error);
 
     [LibraryImport(Aravis, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial void arv_camera_set_integer(nint camera, string feature, long value, ref nint error);
+
+    [LibraryImport(Aravis, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial long arv_camera_get_integer(nint camera, string feature, ref nint error);
+
+    [LibraryImport(Aravis, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial void arv_camera_get_integer_bounds(nint camera, string feature, out long min, out long max, ref nint error);
+
+    [LibraryImport(Aravis, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial long arv_camera_get_integer_increment(nint camera, string feature, ref nint error);
+
+    [LibraryImport(Aravis, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial void arv_camera_set_float(nint camera, string feature, double value, ref nint error);
+
+    [LibraryImport(Aravis, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial double arv_camera_get_float(nint camera, string feature, ref nint error);
+
+    [LibraryImport(Aravis, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial void arv_camera_get_float_bounds(nint camera, string feature, out double min, out double max, ref nint error);
+
+    [LibraryImport(Aravis, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial void arv_camera_set_boolean(nint camera, string feature, int value, ref nint error);
+
+    [LibraryImport(Aravis, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int arv_camera_get_boolean(nint camera, string feature, ref nint error);
+
+    [LibraryImport(Aravis, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial nint arv_camera_dup_available_enumerations_as_strings(nint camera, string feature, out uint count, ref nint error);
 
     [LibraryImport(Aravis, StringMarshalling = StringMarshalling.Utf8)]

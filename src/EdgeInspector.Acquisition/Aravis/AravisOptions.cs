@@ -17,17 +17,5 @@ public sealed class AravisOptions : GenICamCameraOptions
     public string? DeviceId { get; set; }
 }
 
-public enum CameraTrigger
-{
-    /// <summary>TriggerMode=Off: the camera runs at FrameRate; a capture takes the next frame.</summary>
-    FreeRun,
-
-    /// <summary>TriggerSource=Software: each capture fires TriggerSoftware and waits for that frame.</summary>
-    Software,
-
-    /// <summary>TriggerSource=Line0: the camera's opto input (part sensor) starts each exposure.</summary>
-    Line0,
-}
-
 [OptionsValidator]
 public sealed partial class AravisOptionsValidator : IValidateOptions<AravisOptions>;

@@ -35,7 +35,9 @@ public enum NodeWriteKind
 /// it comes from, named in errors. An <paramref name="Optional"/> write is skipped when the camera
 /// lacks the node or it is not writable (features older or other models name differently).
 /// </summary>
-public sealed record NodeWrite(string Node, NodeWriteKind Kind, string Value, string Option, bool Optional = false, NodeMapKind Map = NodeMapKind.Device)
+/// <param name="Instead">The write to make when the camera lacks <paramref name="Node"/>: the pre-SFNC 2.0 name
+/// many cameras (and Aravis' fake camera) still use, e.g. ExposureTimeAbs for ExposureTime.</param>
+public sealed record NodeWrite(string Node, NodeWriteKind Kind, string Value, string Option, bool Optional = false, NodeMapKind Map = NodeMapKind.Device, NodeWrite? Instead = null)
 {
     public double Number => double.Parse(Value, CultureInfo.InvariantCulture);
 
@@ -58,10 +60,15 @@ public sealed record NodeWrite(string Node, NodeWriteKind Kind, string Value, st
 /// </summary>
 public static class GenICamNodePlan
 {
-    public static IReadOnlyList<NodeWrite> For(SpinnakerOptions options)
+    public static IReadOnlyList<NodeWrite> For(SpinnakerOptions options) => For(options, SpinnakerOptions.Section);
+
+    public static IReadOnlyList<NodeWrite> For(AravisOptions options) => For(options, AravisOptions.Section);
+
+    /// <summary>The plan for any SDK; <paramref name="section"/> (e.g. <c>Camera:Aravis</c>) names the options in errors.</summary>
+    public static IReadOnlyList<NodeWrite> For(GenICamCameraOptions options, string section)
     {
         ArgumentNullException.ThrowIfNull(options);
-        const string P = SpinnakerOptions.Section + ":";
+        string P = section + ":";
         var plan = new List<NodeWrite>
         {
             new("AcquisitionMode", NodeWriteKind.Enumeration, "Continuous", P + "Trigger"),
@@ -90,13 +97,13 @@ public static class GenICamNodePlan
         {
             plan.Add(new("ExposureAuto", NodeWriteKind.Enumeration, "Off", P + "ExposureUs", Optional: true));
             plan.Add(new("ExposureMode", NodeWriteKind.Enumeration, "Timed", P + "ExposureUs", Optional: true));
-            plan.Add(new("ExposureTime", NodeWriteKind.Float, Invariant(exposure), P + "ExposureUs"));
+            plan.Add(new("ExposureTime", NodeWriteKind.Float, Invariant(exposure), P + "ExposureUs", Instead: new("ExposureTimeAbs", NodeWriteKind.Float, Invariant(exposure), P + "ExposureUs")));
         }
 
         if (options.Gain is double gain)
         {
             plan.Add(new("GainAuto", NodeWriteKind.Enumeration, "Off", P + "Gain", Optional: true));
-            plan.Add(new("Gain", NodeWriteKind.Float, Invariant(gain), P + "Gain"));
+            plan.Add(new("Gain", NodeWriteKind.Float, Invariant(gain), P + "Gain", Instead: new("GainRaw", NodeWriteKind.Integer, Invariant((int)Math.Round(gain)), P + "Gain")));
         }
 
         // Exposure bounds the frame rate and vice versa: exposure first, then the rate it allows.
@@ -130,6 +137,113 @@ public static class GenICamNodePlan
         plan.Add(new("StreamBufferHandlingMode", NodeWriteKind.Enumeration, options.Trigger == CameraTrigger.FreeRun ? "NewestOnly" : "OldestFirst", P + "Trigger", Optional: true, Map: NodeMapKind.Stream));
         return plan;
     }
+
+    /// <summary>
+    /// Applies a plan in order through one SDK's node access: every write checked against what the
+    /// camera offers (entries, bounds, increments), set, and read back. Returns each write as
+    /// <c>Node=value read back</c>, and the optional writes the camera has no writable node for.
+    /// </summary>
+    public static (List<string> Applied, List<string> Skipped) Apply(IReadOnlyList<NodeWrite> plan, IGenICamNodes device, IGenICamNodes? stream)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(device);
+        var applied = new List<string>(plan.Count);
+        var skipped = new List<string>();
+        foreach (var planned in plan)
+        {
+            var nodes = planned.Map == NodeMapKind.Stream ? stream : device;
+            var write = nodes is not null && nodes.Access(planned.Node) == NodeAccess.Missing && planned.Instead is { } instead && nodes.Access(instead.Node) != NodeAccess.Missing
+                ? instead
+                : planned;
+            string? value = nodes is null ? (write.Optional ? null : throw new CameraException($"This camera backend has no {write.Map} node map, so {write.Option} cannot set {write.Node}.")) : Apply(nodes, write);
+            if (value is null)
+            {
+                skipped.Add(write.Node);
+            }
+            else
+            {
+                applied.Add($"{write.Node}={value}");
+            }
+        }
+
+        return (applied, skipped);
+    }
+
+    private static string? Apply(IGenICamNodes nodes, NodeWrite write)
+    {
+        var access = nodes.Access(write.Node);
+        if (access != NodeAccess.Writable)
+        {
+            return write.Optional
+                ? null
+                : throw new CameraException($"Camera feature {write.Node} is {(access == NodeAccess.Missing ? "not available" : "not writable")} on this camera, so {write.Option} cannot set it to '{write.Value}'.");
+        }
+
+        switch (write.Kind)
+        {
+            case NodeWriteKind.Enumeration:
+            {
+                var offered = nodes.Entries(write.Node);
+                if (!offered.Contains(write.Value, StringComparer.Ordinal))
+                {
+                    return write.Optional
+                        ? null
+                        : throw new CameraException($"Camera feature {write.Node} cannot be '{write.Value}' ({write.Option}); this camera offers {string.Join(", ", offered)}.");
+                }
+
+                nodes.SetEnumeration(write.Node, write.Value);
+                string? actual = nodes.GetEnumeration(write.Node);
+                return string.Equals(actual, write.Value, StringComparison.Ordinal)
+                    ? actual
+                    : throw new CameraException($"Camera feature {write.Node} reads '{actual}' after setting '{write.Value}' ({write.Option}).");
+            }
+
+            case NodeWriteKind.Float:
+            {
+                double value = write.Number;
+                var (min, max) = nodes.FloatBounds(write.Node);
+                if (value < min || value > max)
+                {
+                    throw new CameraException($"Camera feature {write.Node} cannot be {Format(value)} ({write.Option}): this camera allows {Format(min)}..{Format(max)} with the settings before it.");
+                }
+
+                nodes.SetFloat(write.Node, value);
+                return Format(nodes.GetFloat(write.Node));
+            }
+
+            case NodeWriteKind.Integer:
+            case NodeWriteKind.IntegerMaximumLess:
+            {
+                var (min, max, step) = nodes.IntegerBounds(write.Node);
+                long increment = step > 0 ? step : 1;
+                long value = write.Kind == NodeWriteKind.Integer ? write.Integer : max - write.Integer;
+                if (write.Kind == NodeWriteKind.IntegerMaximumLess)
+                {
+                    value -= (value - min) % increment;
+                }
+
+                if (value < min || value > max || (value - min) % increment != 0)
+                {
+                    throw new CameraException($"Camera feature {write.Node} cannot be {value} ({write.Option}): this camera allows {min}..{max} in steps of {increment} with the settings before it.");
+                }
+
+                nodes.SetInteger(write.Node, value);
+                long actual = nodes.GetInteger(write.Node);
+                return actual == value
+                    ? actual.ToString(CultureInfo.InvariantCulture)
+                    : throw new CameraException($"Camera feature {write.Node} reads {actual} after setting {value} ({write.Option}).");
+            }
+
+            case NodeWriteKind.Boolean:
+                nodes.SetBoolean(write.Node, write.Flag);
+                return nodes.GetBoolean(write.Node) ? "true" : "false";
+
+            default:
+                throw new ArgumentOutOfRangeException(nameof(write), write.Kind, "Unknown node write kind.");
+        }
+    }
+
+    private static string Format(double value) => value.ToString("0.###", CultureInfo.InvariantCulture);
 
     private static NodeWrite Size(string node, int size, int offset, string prefix) => size == 0
         ? new(node, NodeWriteKind.IntegerMaximumLess, Invariant(offset), prefix + node)

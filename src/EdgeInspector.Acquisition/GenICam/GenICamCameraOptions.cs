@@ -67,3 +67,15 @@ public abstract class GenICamCameraOptions
     [Range(10, 600_000)]
     public int TimeoutMs { get; set; } = 2000;
 }
+
+public enum CameraTrigger
+{
+    /// <summary>TriggerMode=Off: the camera runs at FrameRate; a capture takes the next frame.</summary>
+    FreeRun,
+
+    /// <summary>TriggerSource=Software: each capture fires TriggerSoftware and waits for that frame.</summary>
+    Software,
+
+    /// <summary>TriggerSource=Line0: the camera's opto input (part sensor) starts each exposure.</summary>
+    Line0,
+}

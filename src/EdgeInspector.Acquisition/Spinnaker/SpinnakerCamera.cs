@@ -28,40 +28,29 @@ public sealed record SpinnakerSettings(string Serial, string? Model, IReadOnlyLi
 /// Long on purpose: a device binding over the Spinnaker C API (P/Invoke lifecycle, GenICam
 /// node plan, stream buffers, reconnect), kept whole like a dotnet/iot binding.
 /// </summary>
-public sealed class SpinnakerCamera : BlockingCamera
+public sealed class SpinnakerCamera : GenICamCamera
 {
     /// <summary>The kernel's limit on USB buffer memory; USB3 Vision cameras need about 1000 MB.</summary>
     public const string UsbfsMemoryPath = "/sys/module/usbcore/parameters/usbfs_memory_mb";
 
     private const int RequiredUsbfsMb = 1000;
-    private static readonly TimeSpan WaitSlice = TimeSpan.FromMilliseconds(100);
-
     private readonly SpinnakerOptions _options;
-    private readonly FramePool _pool;
     private readonly ILogger _logger;
-    private readonly IReadOnlyList<NodeWrite> _plan;
     private nint _system;
     private nint _list;
     private nint _camera;
     private nint _nodeMap;
     private bool _initialized;
     private bool _acquiring;
-    private PixelFormat _format;
-    private long _dropped;
 
     public SpinnakerCamera(SpinnakerOptions options, FramePool pool, ILogger<SpinnakerCamera>? logger = null)
+        : base(options, SpinnakerOptions.Section, pool)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(pool);
         _options = options;
-        _pool = pool;
         _logger = logger ?? (ILogger)NullLogger.Instance;
-        _plan = GenICamNodePlan.For(options);
     }
 
     public override string Backend => "spinnaker";
-
-    public override long Dropped => Interlocked.Read(ref _dropped);
 
     /// <summary>The configuration read back from the camera at the last successful open.</summary>
     public SpinnakerSettings? Settings { get; private set; }
@@ -136,7 +125,8 @@ public sealed class SpinnakerCamera : BlockingCamera
         }
 
         var (serial, model) = OpenDevice();
-        var (applied, skipped) = Configure();
+        Check(spinCameraGetTLStreamNodeMap(_camera, out nint streamMap), "getting the stream node map");
+        var (applied, skipped) = Configure(new SpinnakerNodes(_nodeMap), new SpinnakerNodes(streamMap));
         Check(spinCameraBeginAcquisition(_camera), "starting acquisition (BeginAcquisition)");
         _acquiring = true;
         Settings = new SpinnakerSettings(serial, model, applied, skipped, usbfs);
@@ -179,231 +169,57 @@ public sealed class SpinnakerCamera : BlockingCamera
         return (serial ?? wanted ?? "", model);
     }
 
-    private (List<string> Applied, List<string> Skipped) Configure()
+    protected override TimeSpan WaitSlice => TimeSpan.FromMilliseconds(100);
+
+    protected override void TriggerSoftware()
     {
-        Check(spinCameraGetTLStreamNodeMap(_camera, out nint streamMap), "getting the stream node map");
-        var applied = new List<string>(_plan.Count);
-        var skipped = new List<string>();
-        foreach (var write in _plan)
+        int error = spinCommandExecute(Node(_nodeMap, "TriggerSoftware"));
+        if (error != Success)
         {
-            nint map = write.Map == NodeMapKind.Stream ? streamMap : _nodeMap;
-            string? value = Apply(map, write);
-            if (value is null)
-            {
-                skipped.Add(write.Node);
-            }
-            else
-            {
-                applied.Add($"{write.Node}={value}");
-            }
-        }
-
-        _format = _options.PixelFormat switch
-        {
-            "RGB8" => PixelFormat.Rgb8,
-            "Mono8" => PixelFormat.Mono8,
-            _ => PixelFormat.BayerRG8,
-        };
-        return (applied, skipped);
-    }
-
-    /// <summary>Applies one write and returns the value read back, or null when an optional node is absent.</summary>
-    private static string? Apply(nint map, NodeWrite write)
-    {
-        nint node = Node(map, write.Node);
-        if (!Writable(node))
-        {
-            if (write.Optional)
-            {
-                return null;
-            }
-
-            throw new CameraException($"Camera feature {write.Node} is {(node == 0 || !Flag(spinNodeIsAvailable, node) ? "not available" : "not writable")} on this camera, so {write.Option} cannot set it to '{write.Value}'.");
-        }
-
-        string doing = $"setting {write.Node}={write.Value} ({write.Option})";
-        switch (write.Kind)
-        {
-            case NodeWriteKind.Enumeration:
-            {
-                int error = spinEnumerationGetEntryByName(node, write.Value, out nint entry);
-                if (error != Success || entry == 0 || !Flag(spinNodeIsAvailable, entry))
-                {
-                    if (write.Optional)
-                    {
-                        return null;
-                    }
-
-                    throw new CameraException($"Camera feature {write.Node} cannot be '{write.Value}' ({write.Option}); this camera offers {string.Join(", ", Entries(node))}.");
-                }
-
-                Check(spinEnumerationEntryGetIntValue(entry, out long value), $"reading the value of {write.Node} entry {write.Value}");
-                Check(spinEnumerationSetIntValue(node, value), doing);
-                Check(spinEnumerationGetCurrentEntry(node, out nint current), $"reading {write.Node} back");
-                string? actual = Symbolic(current);
-                if (!string.Equals(actual, write.Value, StringComparison.Ordinal))
-                {
-                    throw new CameraException($"Camera feature {write.Node} reads '{actual}' after setting '{write.Value}' ({write.Option}).");
-                }
-
-                return actual;
-            }
-
-            case NodeWriteKind.Float:
-            {
-                double value = write.Number;
-                Check(spinFloatGetMin(node, out double min), $"reading the {write.Node} minimum");
-                Check(spinFloatGetMax(node, out double max), $"reading the {write.Node} maximum");
-                if (value < min || value > max)
-                {
-                    throw new CameraException($"Camera feature {write.Node} cannot be {Format(value)} ({write.Option}): this camera allows {Format(min)}..{Format(max)} with the settings before it.");
-                }
-
-                Check(spinFloatSetValue(node, value), doing);
-                Check(spinFloatGetValue(node, out double actual), $"reading {write.Node} back");
-                return Format(actual);
-            }
-
-            case NodeWriteKind.Integer:
-            case NodeWriteKind.IntegerMaximumLess:
-            {
-                Check(spinIntegerGetMin(node, out long min), $"reading the {write.Node} minimum");
-                Check(spinIntegerGetMax(node, out long max), $"reading the {write.Node} maximum");
-                long increment = spinIntegerGetInc(node, out long inc) == Success && inc > 0 ? inc : 1;
-                long value = write.Kind == NodeWriteKind.Integer ? write.Integer : max - write.Integer;
-                if (write.Kind == NodeWriteKind.IntegerMaximumLess)
-                {
-                    value -= (value - min) % increment;
-                }
-
-                if (value < min || value > max || (value - min) % increment != 0)
-                {
-                    throw new CameraException($"Camera feature {write.Node} cannot be {value} ({write.Option}): this camera allows {min}..{max} in steps of {increment} with the settings before it.");
-                }
-
-                Check(spinIntegerSetValue(node, value), doing);
-                Check(spinIntegerGetValue(node, out long actual), $"reading {write.Node} back");
-                if (actual != value)
-                {
-                    throw new CameraException($"Camera feature {write.Node} reads {actual} after setting {value} ({write.Option}).");
-                }
-
-                return actual.ToString(CultureInfo.InvariantCulture);
-            }
-
-            case NodeWriteKind.Boolean:
-            {
-                Check(spinBooleanSetValue(node, write.Flag ? (byte)1 : (byte)0), doing);
-                Check(spinBooleanGetValue(node, out byte actual), $"reading {write.Node} back");
-                return actual != 0 ? "true" : "false";
-            }
-
-            default:
-                throw new ArgumentOutOfRangeException(nameof(write), write.Kind, "Unknown node write kind.");
+            LoseConnection();
+            throw new CameraException($"TriggerSoftware failed: {LastError(error)}; the camera is lost, reopening.", disconnected: true);
         }
     }
 
-    protected override Frame Capture(CancellationToken cancellationToken)
+    protected override nint NextBuffer(TimeSpan wait)
     {
-        long captureStart = Stopwatch.GetTimestamp();
-        if (_options.Trigger == CameraTrigger.Software)
+        int error = spinCameraGetNextImageEx(_camera, (ulong)wait.TotalMilliseconds, out nint image);
+        if (error == ErrorTimeout || (error == Success && image == 0))
         {
-            DrainStale();
-            captureStart = Stopwatch.GetTimestamp();
-            int error = spinCommandExecute(Node(_nodeMap, "TriggerSoftware"));
-            if (error != Success)
-            {
-                LoseConnection();
-                throw new CameraException($"TriggerSoftware failed: {LastError(error)}; the camera is lost, reopening.", disconnected: true);
-            }
+            return 0;
         }
 
-        var timeout = TimeSpan.FromMilliseconds(_options.TimeoutMs);
-        long deadline = FrameDeadline(timeout);
-        while (true)
+        if (error != Success)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            int error = spinCameraGetNextImageEx(_camera, (ulong)WaitSlice.TotalMilliseconds, out nint image);
-            if (error == ErrorTimeout || (error == Success && image == 0))
+            if (wait == TimeSpan.Zero)
             {
-                if (WaitOn(ref deadline, timeout, _options.Trigger))
-                {
-                    continue;
-                }
-
-                throw new CameraException($"No frame from the Spinnaker camera within {_options.TimeoutMs} ms (Camera:Spinnaker:TimeoutMs, trigger {_options.Trigger}): the camera or its stream is lost; reopening.", disconnected: true);
+                return 0; // draining: nothing (more) queued
             }
 
-            if (error != Success)
-            {
-                LoseConnection();
-                throw new CameraException($"Spinnaker GetNextImage failed: {LastError(error)}; the camera is lost, reopening.", disconnected: true);
-            }
-
-            try
-            {
-                var frame = CopyFrame(image, _options.Trigger == CameraTrigger.FreeRun ? Stopwatch.GetTimestamp() : captureStart);
-                if (frame is null)
-                {
-                    Interlocked.Increment(ref _dropped);
-                    continue;
-                }
-
-                return frame;
-            }
-            finally
-            {
-                spinImageRelease(image);
-            }
+            LoseConnection();
+            throw new CameraException($"Spinnaker GetNextImage failed: {LastError(error)}; the camera is lost, reopening.", disconnected: true);
         }
+
+        return image;
     }
 
-    private Frame? CopyFrame(nint image, long captureStart)
+    protected override GenICamImage? Describe(nint image)
     {
-        if (spinImageIsIncomplete(image, out byte incomplete) != Success || incomplete != 0)
-        {
-            return null;
-        }
-
-        if (spinImageGetWidth(image, out nuint width) != Success
+        if (spinImageIsIncomplete(image, out byte incomplete) != Success || incomplete != 0
+            || spinImageGetWidth(image, out nuint width) != Success
             || spinImageGetHeight(image, out nuint height) != Success
-            || spinImageGetData(image, out nint data) != Success
-            || data == 0 || width == 0 || height == 0)
+            || spinImageGetData(image, out nint data) != Success)
         {
             return null;
         }
 
-        int row = (int)width * _format.BytesPerPixel();
-        nuint stride = spinImageGetStride(image, out nuint s) == Success && s >= (nuint)row ? s : (nuint)row;
+        nuint stride = spinImageGetStride(image, out nuint s) == Success ? s : 0;
         spinImageGetFrameID(image, out ulong frameId);
         spinImageGetTimeStamp(image, out ulong timestamp);
-        var frame = _pool.Rent((int)width, (int)height, _format, (long)frameId, (long)timestamp, captureStart);
-        unsafe
-        {
-            if (stride == (nuint)row)
-            {
-                new ReadOnlySpan<byte>((void*)data, frame.Length).CopyTo(frame.Pixels);
-            }
-            else
-            {
-                for (int y = 0; y < (int)height; y++)
-                {
-                    new ReadOnlySpan<byte>((byte*)data + ((nuint)y * stride), row).CopyTo(frame.Pixels.Slice(y * row, row));
-                }
-            }
-        }
-
-        return frame;
+        return new GenICamImage(data, (int)width, (int)height, (int)stride, frameId, timestamp);
     }
 
-    /// <summary>Frames left from a cancelled capture would answer the next trigger: release them first.</summary>
-    private void DrainStale()
-    {
-        while (spinCameraGetNextImageEx(_camera, 0, out nint image) == Success && image != 0)
-        {
-            spinImageRelease(image);
-        }
-    }
+    protected override void ReleaseBuffer(nint image) => spinImageRelease(image);
 
     protected override bool CameraAnswers()
     {
@@ -454,8 +270,6 @@ public sealed class SpinnakerCamera : BlockingCamera
     private delegate int NodeFlag(nint node, out byte result);
 
     private static bool Flag(NodeFlag query, nint node) => node != 0 && query(node, out byte result) == Success && result != 0;
-
-    private static bool Writable(nint node) => Flag(spinNodeIsAvailable, node) && Flag(spinNodeIsWritable, node);
 
     private static List<string> Entries(nint node)
     {
@@ -539,6 +353,72 @@ public sealed class SpinnakerCamera : BlockingCamera
             _list = 0;
             _acquiring = false;
             _initialized = false;
+        }
+    }
+
+    /// <summary>A Spinnaker node map (the camera's or its stream's) as <see cref="GenICamNodePlan.Apply"/> writes it.</summary>
+    private sealed class SpinnakerNodes(nint map) : IGenICamNodes
+    {
+        public NodeAccess Access(string node)
+        {
+            nint n = Node(map, node);
+            return !Flag(spinNodeIsAvailable, n) ? NodeAccess.Missing : Flag(spinNodeIsWritable, n) ? NodeAccess.Writable : NodeAccess.ReadOnly;
+        }
+
+        public IReadOnlyList<string> Entries(string node) => SpinnakerCamera.Entries(Node(map, node));
+
+        public void SetEnumeration(string node, string entry)
+        {
+            nint n = Node(map, node);
+            Check(spinEnumerationGetEntryByName(n, entry, out nint e), $"finding {node} entry {entry}");
+            Check(spinEnumerationEntryGetIntValue(e, out long value), $"reading the value of {node} entry {entry}");
+            Check(spinEnumerationSetIntValue(n, value), $"setting {node}={entry}");
+        }
+
+        public string? GetEnumeration(string node)
+        {
+            Check(spinEnumerationGetCurrentEntry(Node(map, node), out nint current), $"reading {node} back");
+            return Symbolic(current);
+        }
+
+        public (double Min, double Max) FloatBounds(string node)
+        {
+            nint n = Node(map, node);
+            Check(spinFloatGetMin(n, out double min), $"reading the {node} minimum");
+            Check(spinFloatGetMax(n, out double max), $"reading the {node} maximum");
+            return (min, max);
+        }
+
+        public void SetFloat(string node, double value) => Check(spinFloatSetValue(Node(map, node), value), $"setting {node}={Format(value)}");
+
+        public double GetFloat(string node)
+        {
+            Check(spinFloatGetValue(Node(map, node), out double value), $"reading {node} back");
+            return value;
+        }
+
+        public (long Min, long Max, long Increment) IntegerBounds(string node)
+        {
+            nint n = Node(map, node);
+            Check(spinIntegerGetMin(n, out long min), $"reading the {node} minimum");
+            Check(spinIntegerGetMax(n, out long max), $"reading the {node} maximum");
+            return (min, max, spinIntegerGetInc(n, out long inc) == Success ? inc : 1);
+        }
+
+        public void SetInteger(string node, long value) => Check(spinIntegerSetValue(Node(map, node), value), $"setting {node}={value}");
+
+        public long GetInteger(string node)
+        {
+            Check(spinIntegerGetValue(Node(map, node), out long value), $"reading {node} back");
+            return value;
+        }
+
+        public void SetBoolean(string node, bool value) => Check(spinBooleanSetValue(Node(map, node), value ? (byte)1 : (byte)0), $"setting {node}={value}");
+
+        public bool GetBoolean(string node)
+        {
+            Check(spinBooleanGetValue(Node(map, node), out byte value), $"reading {node} back");
+            return value != 0;
         }
     }
 }
