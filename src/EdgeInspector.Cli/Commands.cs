@@ -45,6 +45,16 @@ public static class Commands
               every device's retained status as one table (state, model, provider, camera,
               fps, counters, p99 latency, last error); --watch redraws it on every change.
 
+          edge-inspector web --broker mqtt[s]://host:port [--listen 127.0.0.1:8080] [--topic-root edgeinspector]
+                             [--tls-cert CERT.pem --tls-key KEY.pem] [--web-password-file FILE]
+                             [--ca CA.pem] [--cert CLIENT.pem --key CLIENT.key] [--username U --password P]
+              the live web view: a fleet page and one page per device (status, live verdicts with
+              heat maps and regions, NG rate and score histogram, NG gallery, snapshot,
+              set-threshold, enroll), fed from the broker over server-sent events. Loopback by
+              default; any other --listen needs --tls-cert/--tls-key and a password
+              (--web-password-file, or EDGE_INSPECTOR_WEB_PASSWORD) or it refuses to start.
+              --password is the broker's; every action is logged with the browser's user name.
+
           edge-inspector keygen --out DIR
               a P-256 signing key pair: DIR/private.pem (keep it on the workstation) and
               DIR/public.pem (Updates:TrustedKeys on the devices); prints the key id.
@@ -98,6 +108,11 @@ public static class Commands
                 return await view.RunAsync(s.Flag("--watch"), TimeSpan.FromMilliseconds(s.Int("--settle-ms", 1500, 0, 60_000)), cancellationToken).ConfigureAwait(false);
             }
 
+            if (args[0] == "web")
+            {
+                return await WebAsync(new Arguments("web", rest, ["--broker", "--topic-root", "--ca", "--cert", "--key", "--username", "--password", "--listen", "--tls-cert", "--tls-key", "--web-password-file"], []), stdout, cancellationToken).ConfigureAwait(false);
+            }
+
             if (args[0] == "capture")
             {
                 return await CaptureAsync(new Arguments("capture", rest, ["--camera", "--out", "--count", "--interval-ms"], []), stdout, cancellationToken).ConfigureAwait(false);
@@ -121,7 +136,7 @@ public static class Commands
                 "keygen" => Keygen(new Arguments("keygen", rest, ["--out"], []), stdout),
                 "sign" => Sign(new Arguments("sign", rest, ["--package", "--key"], []), stdout),
                 "weights" => Weights(rest, stdout),
-                _ => throw new CliException($"unknown command '{args[0]}' (commands: eval, enroll, capture, demo-images, status, keygen, sign, push, rollback, weights, help)"),
+                _ => throw new CliException($"unknown command '{args[0]}' (commands: eval, enroll, capture, demo-images, status, web, keygen, sign, push, rollback, weights, help)"),
             };
         }
         catch (CliException e)
@@ -497,6 +512,48 @@ public static class Commands
         FleetRollback.CheckKey(key);
         var rollback = new DeviceRollback(connection, topicRoot, key, timeout);
         return new FleetRollback(rollback.RunAsync, parallel);
+    }
+
+    /// <summary>edge-inspector web: serves until Ctrl+C; a bad listen/TLS/password combination is refused before anything starts (exit 2).</summary>
+    private static async Task<int> WebAsync(Arguments a, TextWriter stdout, CancellationToken cancellationToken)
+    {
+        string? passwordFile = a.Value("--web-password-file");
+        string? password = Environment.GetEnvironmentVariable("EDGE_INSPECTOR_WEB_PASSWORD");
+        if (passwordFile is not null)
+        {
+            password = File.Exists(passwordFile)
+                ? File.ReadAllText(passwordFile).Trim()
+                : throw new CliException($"web: '{Path.GetFullPath(passwordFile)}' does not exist");
+        }
+
+        var options = new Web.WebViewOptions
+        {
+            Listen = a.Value("--listen") ?? "127.0.0.1:8080",
+            TopicRoot = a.Value("--topic-root") ?? "edgeinspector",
+            Password = string.IsNullOrEmpty(password) ? null : password,
+            TlsCertificateFile = a.Value("--tls-cert"),
+            TlsKeyFile = a.Value("--tls-key"),
+        };
+        try
+        {
+            var listener = Web.WebListener.From(options); // refuses an open non-loopback listener before connecting anywhere
+            var connection = Connection(a);
+            await using var view = await Web.WebView.StartAsync(options, (client, ct) => connection.ConnectAsync(client, "edge-inspector-web", ct), null, cancellationToken).ConfigureAwait(false);
+            string security = listener.Loopback && !listener.PasswordRequired && !listener.Https
+                ? "loopback only, no password (only this machine's users reach it)"
+                : $"{(listener.Https ? "HTTPS" : "plain HTTP")}, {(listener.PasswordRequired ? "password required (HTTP Basic; the user name is logged with every action)" : "no password")}{(listener.Loopback ? ", loopback" : "")}";
+            stdout.WriteLine($"edge-inspector web: serving {view.Url} ({security}) for the devices under {options.TopicRoot}/ on {connection.Broker}; Ctrl+C stops");
+            await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Web.WebViewConfigurationException e)
+        {
+            throw new CliException(e.Message, e);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+
+        return 0;
     }
 
     private static async Task<int> RollbackAsync(Arguments a, TextWriter stdout, CancellationToken cancellationToken)
