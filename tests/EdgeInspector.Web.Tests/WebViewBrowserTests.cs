@@ -132,6 +132,10 @@ public sealed class WebViewBrowserTests(ITestOutputHelper output)
         }
 
         await page.WaitForFunctionAsync("() => document.querySelector('#threshold-card').textContent.includes('0.73 (cmd/set-threshold)') && document.querySelector('#actions li')", new WaitForFunctionOptions { Timeout = 10_000 });
+
+        // Snapshot: the next part's full-resolution image shows on the page.
+        await page.ClickAsync("#snapshot-form button");
+        await page.WaitForFunctionAsync("() => { const i = document.querySelector('#snapshot img'); return i && i.complete && i.naturalWidth >= 640; }", new WaitForFunctionOptions { Timeout = 15_000 });
         Assert.Contains(log.Lines, l => l.Contains("web action set-threshold on cell1 by local from 127.0.0.1", StringComparison.Ordinal));
         await page.ScreenshotAsync(Path.Combine(ScreenshotDirectory, "device.png"), new ScreenshotOptions { FullPage = true });
     }
