@@ -82,6 +82,10 @@ public static class Commands
               device goes back to its previous package (--to: only if that is VERSION); exit 0
               when it did. --key is the signing key here, --cert-key the TLS client key.
 
+          edge-inspector VERB --help
+              one verb's options. edge-inspector completion bash prints a bash completion script
+              (eval "$(edge-inspector completion bash)"); a mistyped verb or option gets a suggestion.
+
           edge-inspector weights
               checks and prints the path of the default engine's ImageNet ResNet18 (NuGet
               Microsoft.ML.DnnImageFeaturizer.ResNet18, restored by the build; SHA-256 verified),
@@ -98,45 +102,58 @@ public static class Commands
             return args.Length == 0 ? 2 : 0;
         }
 
+        if (CommandTree.AnswersItself(args))
+        {
+            // VERB --help and shell completions come from the System.CommandLine tree.
+            return await CommandTree.InvokeAsync(args, stdout, stderr, cancellationToken).ConfigureAwait(false);
+        }
+
         try
         {
             var rest = args[1..];
+            if (args[0] == "completion")
+            {
+                _ = CommandTree.Parse("completion", rest);
+                stdout.WriteLine(CommandTree.BashCompletion);
+                return 0;
+            }
+
             if (args[0] == "status")
             {
-                var s = new Arguments("status", rest, ["--broker", "--topic-root", "--ca", "--cert", "--key", "--username", "--password", "--settle-ms"], ["--watch"]);
+                var s = CommandTree.Parse("status", rest);
                 var view = new FleetStatus(Connection(s), s.Value("--topic-root") ?? "edgeinspector", stdout);
                 return await view.RunAsync(s.Flag("--watch"), TimeSpan.FromMilliseconds(s.Int("--settle-ms", 1500, 0, 60_000)), cancellationToken).ConfigureAwait(false);
             }
 
             if (args[0] == "web")
             {
-                return await WebAsync(new Arguments("web", rest, ["--broker", "--topic-root", "--ca", "--cert", "--key", "--username", "--password", "--listen", "--tls-cert", "--tls-key", "--web-password-file"], []), stdout, cancellationToken).ConfigureAwait(false);
+                return await WebAsync(CommandTree.Parse("web", rest), stdout, cancellationToken).ConfigureAwait(false);
             }
 
             if (args[0] == "capture")
             {
-                return await CaptureAsync(new Arguments("capture", rest, ["--camera", "--out", "--count", "--interval-ms"], []), stdout, cancellationToken).ConfigureAwait(false);
+                return await CaptureAsync(CommandTree.Parse("capture", rest), stdout, cancellationToken).ConfigureAwait(false);
             }
 
             if (args[0] == "push")
             {
-                return await PushAsync(new Arguments("push", rest, ["--package", "--broker", "--device", "--timeout", "--topic-root", "--chunk-bytes", "--ca", "--cert", "--key", "--username", "--password", "--fleet", "--group", "--parallel", "--max-failures", "--rollback-key"], ["--rollback-on-abort"]), stdout, cancellationToken).ConfigureAwait(false);
+                return await PushAsync(CommandTree.Parse("push", rest), stdout, cancellationToken).ConfigureAwait(false);
             }
 
             if (args[0] == "rollback")
             {
-                return await RollbackAsync(new Arguments("rollback", rest, ["--broker", "--device", "--key", "--to", "--timeout", "--topic-root", "--ca", "--cert", "--cert-key", "--username", "--password"], []), stdout, cancellationToken).ConfigureAwait(false);
+                return await RollbackAsync(CommandTree.Parse("rollback", rest), stdout, cancellationToken).ConfigureAwait(false);
             }
 
             return args[0] switch
             {
-                "eval" => Eval(new Arguments("eval", rest, ["--model", "--data", "--out", "--precision"], ["--json", "--write-threshold"]), stdout, stderr),
-                "enroll" => Enroll(new Arguments("enroll", rest, ["--model", "--good", "--out", "--max-bank"], ["--json"]), stdout, stderr),
-                "demo-images" => Demo(new Arguments("demo-images", rest, ["--out", "--count", "--seed", "--defect-fraction", "--surface", "--photo", "--photo-dir", "--photo-split", "--brightness-jitter"], ["--mvtec"]), stdout),
-                "keygen" => Keygen(new Arguments("keygen", rest, ["--out"], []), stdout),
-                "sign" => Sign(new Arguments("sign", rest, ["--package", "--key"], []), stdout),
+                "eval" => Eval(CommandTree.Parse("eval", rest), stdout, stderr),
+                "enroll" => Enroll(CommandTree.Parse("enroll", rest), stdout, stderr),
+                "demo-images" => Demo(CommandTree.Parse("demo-images", rest), stdout),
+                "keygen" => Keygen(CommandTree.Parse("keygen", rest), stdout),
+                "sign" => Sign(CommandTree.Parse("sign", rest), stdout),
                 "weights" => Weights(rest, stdout),
-                _ => throw new CliException($"unknown command '{args[0]}' (commands: eval, enroll, capture, demo-images, status, web, keygen, sign, push, rollback, weights, help)"),
+                _ => throw new CliException($"unknown command '{args[0]}' (commands: {string.Join(", ", CommandTree.VerbNames)}, help){(CommandTree.Closest(args[0], CommandTree.VerbNames) is { } verb ? $"; did you mean {verb}?" : "")}"),
             };
         }
         catch (CliException e)
@@ -153,7 +170,7 @@ public static class Commands
 
     private static int Weights(string[] rest, TextWriter stdout)
     {
-        _ = new Arguments("weights", rest, [], []); // takes no arguments: refuses any
+        _ = CommandTree.Parse("weights", rest); // takes no arguments: refuses any
         try
         {
             stdout.WriteLine(Engines.PretrainedWeights.Verify());
