@@ -138,6 +138,14 @@ public sealed class WebViewBrowserTests(ITestOutputHelper output)
         await page.WaitForFunctionAsync("() => { const i = document.querySelector('#snapshot img'); return i && i.complete && i.naturalWidth >= 640; }", new WaitForFunctionOptions { Timeout = 15_000 });
         Assert.Contains(log.Lines, l => l.Contains("web action set-threshold on cell1 by local from 127.0.0.1", StringComparison.Ordinal));
         await page.ScreenshotAsync(Path.Combine(ScreenshotDirectory, "device.png"), new ScreenshotOptions { FullPage = true });
+
+        // On a tablet held upright the device page becomes one column and nothing runs off the side.
+        await page.SetViewportAsync(new ViewPortOptions { Width = 820, Height = 1180, IsMobile = true, HasTouch = true });
+        // (Switching to a mobile viewport reloads the page: wait for its parts' images again.)
+        await page.WaitForFunctionAsync(
+            "() => document.querySelectorAll('#stream .part').length >= 8 && [...document.querySelectorAll('#stream .part img')].every(i => i.complete && i.naturalWidth > 0) && document.documentElement.scrollWidth <= window.innerWidth + 1",
+            new WaitForFunctionOptions { Timeout = 10_000 });
+        await page.ScreenshotAsync(Path.Combine(ScreenshotDirectory, "device-tablet.png"));
     }
 
     /// <summary>Debian's chromium package; the test never lets PuppeteerSharp download a browser.</summary>
