@@ -108,6 +108,8 @@ public sealed partial class WebView : IAsyncDisposable
         _app.MapGet("/", Page);
         _app.MapGet("/device/{device}", Page);
         _app.MapGet("/assets/{file}", Asset);
+        // Browsers ask for it on any page, also the JSON ones: answer with nothing rather than 404.
+        _app.MapGet("/favicon.ico", () => Results.NoContent());
         _app.MapGet("/api/fleet", () => Results.Content(_feed.Fleet().ToJsonString(), "application/json"));
         _app.MapGet("/api/devices/{device}", (string device) => _feed.Device(device) is { } d
             ? Results.Content(WithActions(d.Detail(60), device).ToJsonString(), "application/json")

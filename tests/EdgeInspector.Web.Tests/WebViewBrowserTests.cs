@@ -59,6 +59,8 @@ public sealed class WebViewBrowserTests(ITestOutputHelper output)
                 throw;
             }
 
+            // The forged post at the end is meant to get its 403; any other console error is a failure.
+            errors.RemoveAll(e => e.Contains("403 (Forbidden)", StringComparison.Ordinal) && e.Contains("/actions/set-threshold", StringComparison.Ordinal));
             Assert.True(errors.Count == 0, "the browser's console has errors:\n" + string.Join("\n", errors));
             output.WriteLine($"screenshots: {ScreenshotDirectory}");
         }
@@ -146,6 +148,17 @@ public sealed class WebViewBrowserTests(ITestOutputHelper output)
             "() => document.querySelectorAll('#stream .part').length >= 8 && [...document.querySelectorAll('#stream .part img')].every(i => i.complete && i.naturalWidth > 0) && document.documentElement.scrollWidth <= window.innerWidth + 1",
             new WaitForFunctionOptions { Timeout = 10_000 });
         await page.ScreenshotAsync(Path.Combine(ScreenshotDirectory, "device-tablet.png"));
+
+        // Another site's page posting a form at the web view (the browser attaches the cookie it has): refused, nothing sent.
+        int refusedBefore = log.Lines.Count(l => l.Contains("refused a cross-site set-threshold on cell1", StringComparison.Ordinal));
+        var evil = new Uri(new Uri(view.Url), "/api/devices/cell1/actions/set-threshold");
+        await page.SetContentAsync($$"""
+            <form method="post" enctype="text/plain" action="{{evil}}"><input name='{"image_threshold":0.01,"x":"' value='"}'></form>
+            """);
+        await Task.WhenAll(page.WaitForNavigationAsync(new NavigationOptions { Timeout = 10_000 }), page.EvaluateExpressionAsync("document.forms[0].submit()"));
+        Assert.Contains("refused", await page.EvaluateExpressionAsync<string>("document.body.textContent"), StringComparison.Ordinal);
+        Assert.Equal(refusedBefore + 1, log.Lines.Count(l => l.Contains("refused a cross-site set-threshold on cell1", StringComparison.Ordinal)));
+        Assert.DoesNotContain(log.Lines, l => l.Contains("0.01", StringComparison.Ordinal));
     }
 
     /// <summary>Debian's chromium package; the test never lets PuppeteerSharp download a browser.</summary>
