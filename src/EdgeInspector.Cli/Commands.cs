@@ -557,10 +557,11 @@ public static class Commands
             var connection = Connection(a);
             await using var view = await Web.WebView.StartAsync(options, (client, ct) => connection.ConnectAsync(client, "edge-inspector-web", ct), null, cancellationToken).ConfigureAwait(false);
             string security = listener.Loopback && !listener.PasswordRequired && !listener.Https
-                ? "loopback only, no password (only this machine's users reach it)"
+                ? "loopback only: no password, only this machine's users reach it"
                 : $"{(listener.Https ? "HTTPS" : "plain HTTP")}, {(listener.PasswordRequired ? "password required (HTTP Basic; the user name is logged with every action)" : "no password")}{(listener.Loopback ? ", loopback" : "")}";
             stdout.WriteLine($"edge-inspector web: serving {view.Url} ({security}) for the devices under {options.TopicRoot}/ on {connection.Broker}; Ctrl+C stops");
-            await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+            stdout.Flush();
+            await view.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (Web.WebViewConfigurationException e)
         {

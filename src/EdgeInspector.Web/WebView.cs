@@ -10,6 +10,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using MQTTnet;
 
@@ -60,7 +61,7 @@ public sealed partial class WebView : IAsyncDisposable
         if (logging is null)
         {
             builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
-            builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+            builder.Logging.AddFilter("Microsoft", LogLevel.Warning); // the CLI prints where it listens
         }
         else
         {
@@ -94,6 +95,9 @@ public sealed partial class WebView : IAsyncDisposable
         view.Url = address ?? listener.Url;
         return view;
     }
+
+    /// <summary>Until SIGTERM/SIGINT (systemd stop, Ctrl+C) stops the server, or <paramref name="cancellationToken"/> fires.</summary>
+    public Task WaitForShutdownAsync(CancellationToken cancellationToken) => _app.WaitForShutdownAsync(cancellationToken);
 
     public async ValueTask DisposeAsync()
     {
