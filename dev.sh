@@ -14,12 +14,13 @@ CONFIG=${CONFIG:-Release}
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
 # Debian packages each command needs: what runs the tests for real (Mosquitto, PyTorch, Aravis'
-# fake camera, shellcheck, systemd-analyze, scikit-image's texture photographs) and OpenCvSharp's native dependency (GTK).
+# fake camera, shellcheck, systemd-analyze, scikit-image's texture photographs, Chromium for the web view's browser test)
+# and OpenCvSharp's native dependency (GTK).
 APT_RUNTIME=(libgtk-3-0)
 # The default engine is built from NuGet's pretrained ResNet18 by the trainer (Debian's PyTorch).
 APT_ENGINE=(python3 python3-torch python3-onnx python3-numpy python3-opencv libopenblas0-pthread)
 APT_TEST=(mosquitto mosquitto-clients python3 python3-torch python3-onnx python3-numpy python3-opencv python3-pytest python3-skimage
-          libopenblas0-pthread shellcheck systemd aravis-tools)
+          libopenblas0-pthread shellcheck systemd aravis-tools chromium)
 PY=/usr/bin/python3
 
 missing_packages() {

@@ -50,6 +50,16 @@ public static class Commands
               every device's retained status as one table (state, model, provider, camera,
               fps, counters, p99 latency, last error); --watch redraws it on every change.
 
+          edge-inspector web --broker mqtt[s]://host:port [--listen 127.0.0.1:8080] [--topic-root edgeinspector]
+                             [--tls-cert CERT.pem --tls-key KEY.pem] [--web-password-file FILE]
+                             [--ca CA.pem] [--cert CLIENT.pem --key CLIENT.key] [--username U --password P]
+              the live web view: a fleet page and one page per device (status, live verdicts with
+              heat maps and regions, NG rate and score histogram, NG gallery, snapshot,
+              set-threshold, enroll), fed from the broker over server-sent events. Loopback by
+              default; any other --listen needs --tls-cert/--tls-key and a password
+              (--web-password-file, or EDGE_INSPECTOR_WEB_PASSWORD) or it refuses to start.
+              --password is the broker's; every action is logged with the browser's user name.
+
           edge-inspector keygen --out DIR
               a P-256 signing key pair: DIR/private.pem (keep it on the workstation) and
               DIR/public.pem (Updates:TrustedKeys on the devices); prints the key id.
@@ -77,6 +87,10 @@ public static class Commands
               device goes back to its previous package (--to: only if that is VERSION); exit 0
               when it did. --key is the signing key here, --cert-key the TLS client key.
 
+          edge-inspector VERB --help
+              one verb's options. edge-inspector completion bash prints a bash completion script
+              (eval "$(edge-inspector completion bash)"); a mistyped verb or option gets a suggestion.
+
           edge-inspector weights
               checks and prints the path of the default engine's ImageNet ResNet18 (NuGet
               Microsoft.ML.DnnImageFeaturizer.ResNet18, restored by the build; SHA-256 verified),
@@ -93,40 +107,58 @@ public static class Commands
             return args.Length == 0 ? 2 : 0;
         }
 
+        if (CommandTree.AnswersItself(args))
+        {
+            // VERB --help and shell completions come from the System.CommandLine tree.
+            return await CommandTree.InvokeAsync(args, stdout, stderr, cancellationToken).ConfigureAwait(false);
+        }
+
         try
         {
             var rest = args[1..];
+            if (args[0] == "completion")
+            {
+                _ = CommandTree.Parse("completion", rest);
+                stdout.WriteLine(CommandTree.BashCompletion);
+                return 0;
+            }
+
             if (args[0] == "status")
             {
-                var s = new Arguments("status", rest, ["--broker", "--topic-root", "--ca", "--cert", "--key", "--username", "--password", "--settle-ms"], ["--watch"]);
+                var s = CommandTree.Parse("status", rest);
                 var view = new FleetStatus(Connection(s), s.Value("--topic-root") ?? "edgeinspector", stdout);
                 return await view.RunAsync(s.Flag("--watch"), TimeSpan.FromMilliseconds(s.Int("--settle-ms", 1500, 0, 60_000)), cancellationToken).ConfigureAwait(false);
             }
 
+            if (args[0] == "web")
+            {
+                return await WebAsync(CommandTree.Parse("web", rest), stdout, cancellationToken).ConfigureAwait(false);
+            }
+
             if (args[0] == "capture")
             {
-                return await CaptureAsync(new Arguments("capture", rest, ["--camera", "--out", "--count", "--interval-ms"], []), stdout, cancellationToken).ConfigureAwait(false);
+                return await CaptureAsync(CommandTree.Parse("capture", rest), stdout, cancellationToken).ConfigureAwait(false);
             }
 
             if (args[0] == "push")
             {
-                return await PushAsync(new Arguments("push", rest, ["--package", "--broker", "--device", "--timeout", "--topic-root", "--chunk-bytes", "--ca", "--cert", "--key", "--username", "--password", "--fleet", "--group", "--parallel", "--max-failures", "--rollback-key"], ["--rollback-on-abort"]), stdout, cancellationToken).ConfigureAwait(false);
+                return await PushAsync(CommandTree.Parse("push", rest), stdout, cancellationToken).ConfigureAwait(false);
             }
 
             if (args[0] == "rollback")
             {
-                return await RollbackAsync(new Arguments("rollback", rest, ["--broker", "--device", "--key", "--to", "--timeout", "--topic-root", "--ca", "--cert", "--cert-key", "--username", "--password"], []), stdout, cancellationToken).ConfigureAwait(false);
+                return await RollbackAsync(CommandTree.Parse("rollback", rest), stdout, cancellationToken).ConfigureAwait(false);
             }
 
             return args[0] switch
             {
-                "eval" => Eval(new Arguments("eval", rest, ["--model", "--data", "--out", "--precision"], ["--json", "--write-threshold"]), stdout, stderr),
-                "enroll" => Enroll(new Arguments("enroll", rest, ["--model", "--good", "--out", "--max-bank"], ["--json"]), stdout, stderr),
-                "demo-images" => Demo(new Arguments("demo-images", rest, ["--out", "--count", "--seed", "--defect-fraction", "--surface", "--photo", "--photo-dir", "--photo-split", "--brightness-jitter"], ["--mvtec"]), stdout),
-                "keygen" => Keygen(new Arguments("keygen", rest, ["--out"], []), stdout),
-                "sign" => Sign(new Arguments("sign", rest, ["--package", "--key"], []), stdout),
+                "eval" => Eval(CommandTree.Parse("eval", rest), stdout, stderr),
+                "enroll" => Enroll(CommandTree.Parse("enroll", rest), stdout, stderr),
+                "demo-images" => Demo(CommandTree.Parse("demo-images", rest), stdout),
+                "keygen" => Keygen(CommandTree.Parse("keygen", rest), stdout),
+                "sign" => Sign(CommandTree.Parse("sign", rest), stdout),
                 "weights" => Weights(rest, stdout),
-                _ => throw new CliException($"unknown command '{args[0]}' (commands: eval, enroll, capture, demo-images, status, keygen, sign, push, rollback, weights, help)"),
+                _ => throw new CliException($"unknown command '{args[0]}' (commands: {string.Join(", ", CommandTree.VerbNames)}, help){(CommandTree.Closest(args[0], CommandTree.VerbNames) is { } verb ? $"; did you mean {verb}?" : "")}"),
             };
         }
         catch (CliException e)
@@ -143,7 +175,7 @@ public static class Commands
 
     private static int Weights(string[] rest, TextWriter stdout)
     {
-        _ = new Arguments("weights", rest, [], []); // takes no arguments: refuses any
+        _ = CommandTree.Parse("weights", rest); // takes no arguments: refuses any
         try
         {
             stdout.WriteLine(Engines.PretrainedWeights.Verify());
@@ -502,6 +534,49 @@ public static class Commands
         FleetRollback.CheckKey(key);
         var rollback = new DeviceRollback(connection, topicRoot, key, timeout);
         return new FleetRollback(rollback.RunAsync, parallel);
+    }
+
+    /// <summary>edge-inspector web: serves until Ctrl+C; a bad listen/TLS/password combination is refused before anything starts (exit 2).</summary>
+    private static async Task<int> WebAsync(Arguments a, TextWriter stdout, CancellationToken cancellationToken)
+    {
+        string? passwordFile = a.Value("--web-password-file");
+        string? password = Environment.GetEnvironmentVariable("EDGE_INSPECTOR_WEB_PASSWORD");
+        if (passwordFile is not null)
+        {
+            password = File.Exists(passwordFile)
+                ? File.ReadAllText(passwordFile).Trim()
+                : throw new CliException($"web: '{Path.GetFullPath(passwordFile)}' does not exist");
+        }
+
+        var options = new Web.WebViewOptions
+        {
+            Listen = a.Value("--listen") ?? "127.0.0.1:8080",
+            TopicRoot = a.Value("--topic-root") ?? "edgeinspector",
+            Password = string.IsNullOrEmpty(password) ? null : password,
+            TlsCertificateFile = a.Value("--tls-cert"),
+            TlsKeyFile = a.Value("--tls-key"),
+        };
+        try
+        {
+            var listener = Web.WebListener.From(options); // refuses an open non-loopback listener before connecting anywhere
+            var connection = Connection(a);
+            await using var view = await Web.WebView.StartAsync(options, (client, ct) => connection.ConnectAsync(client, "edge-inspector-web", ct), null, cancellationToken).ConfigureAwait(false);
+            string security = listener.Loopback && !listener.PasswordRequired && !listener.Https
+                ? "loopback only: no password, only this machine's users reach it"
+                : $"{(listener.Https ? "HTTPS" : "plain HTTP")}, {(listener.PasswordRequired ? "password required (HTTP Basic; the user name is logged with every action)" : "no password")}{(listener.Loopback ? ", loopback" : "")}";
+            stdout.WriteLine($"edge-inspector web: serving {view.Url} ({security}) for the devices under {options.TopicRoot}/ on {connection.Broker}; Ctrl+C stops");
+            stdout.Flush();
+            await view.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Web.WebViewConfigurationException e)
+        {
+            throw new CliException(e.Message, e);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+
+        return 0;
     }
 
     private static async Task<int> RollbackAsync(Arguments a, TextWriter stdout, CancellationToken cancellationToken)
