@@ -9,6 +9,7 @@ using EdgeInspector.Imaging;
 using EdgeInspector.Inference;
 using EdgeInspector.Messaging;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Configuration.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -26,15 +27,33 @@ public static class AgentHostExtensions
     public static IHostApplicationBuilder AddEdgeInspectorAgent(this IHostApplicationBuilder builder, string[] args)
     {
         var config = builder.Configuration;
-        config.AddEnvironmentVariables("EdgeInspector__");
-        if (config["ConfigFile"] is { Length: > 0 } file)
+        // Precedence, lowest first, as the README documents: appsettings.json < --config FILE <
+        // environment EdgeInspector__Section__Key < --Section:Key flags. The host builder added the
+        // flags already; they move to the end, after the file and the environment.
+        string? file = config["ConfigFile"];
+        var flags = config.Sources.OfType<CommandLineConfigurationSource>().ToList();
+        foreach (var source in flags)
+        {
+            config.Sources.Remove(source);
+        }
+
+        if (!string.IsNullOrEmpty(file))
         {
             if (!File.Exists(file))
             {
-                throw new FileNotFoundException($"Config file '{Path.GetFullPath(file)}' does not exist. Pass --config with the path of agent.json (see deploy/agent.sample.json).", file);
+                throw new AgentConfigurationException([$"Config file '{Path.GetFullPath(file)}' does not exist. Pass --config with the path of agent.json (see deploy/agent.sample.json)."]);
             }
 
-            config.AddJsonFile(Path.GetFullPath(file), optional: false, reloadOnChange: false);
+            ConfigurationCheck.AddJsonFile(config, Path.GetFullPath(file));
+        }
+
+        config.AddEnvironmentVariables("EdgeInspector__");
+        if (flags.Count > 0)
+        {
+            flags.ForEach(config.Sources.Add);
+        }
+        else if (args.Length > 0)
+        {
             config.AddCommandLine(args);
         }
 
