@@ -78,7 +78,16 @@ public static class AgentHostExtensions
             .ValidateOnStart();
         services.AddOptions<CameraOptions>().BindConfiguration(CameraOptions.Section).ValidateOnStart();
         services.AddOptions<ModelOptions>().BindConfiguration(ModelOptions.Section).ValidateOnStart();
-        services.AddOptions<InferenceOptions>().BindConfiguration(InferenceOptions.Section).ValidateOnStart();
+        // TensorRT's engine cache lives in the state directory unless configured elsewhere.
+        services.AddOptions<InferenceOptions>().BindConfiguration(InferenceOptions.Section)
+            .PostConfigure<IOptions<AgentOptions>>((inference, agent) =>
+            {
+                if (string.IsNullOrWhiteSpace(inference.TensorRT.CacheDirectory))
+                {
+                    inference.TensorRT.CacheDirectory = Path.Combine(agent.Value.ResolveStateDirectory(), "trt-cache");
+                }
+            })
+            .ValidateOnStart();
         services.AddOptions<LightOptions>().BindConfiguration(LightOptions.Section).ValidateOnStart();
         services.AddOptions<PartSensorOptions>().BindConfiguration(PartSensorOptions.Section).ValidateOnStart();
         services.AddOptions<RejectOptions>().BindConfiguration(RejectOptions.Section).ValidateOnStart();
@@ -114,7 +123,13 @@ public static class AgentHostExtensions
             sp.GetRequiredService<ILogger<LineThresholds>>()));
         services.AddSingleton(sp => new ProbationWatch(sp.GetRequiredService<IOptions<UpdateOptions>>().Value));
         services.AddSingleton<IInspectionTap>(sp => sp.GetRequiredService<ProbationWatch>());
-        services.AddSingleton(sp => new ModelLoader(sp.GetRequiredService<IOptions<InferenceOptions>>().Value, sp.GetRequiredService<ILogger<ModelLoader>>()));
+        services.AddSingleton(sp =>
+        {
+            // ONNX Runtime's own files (telemetry device id and event store) stay in the state
+            // directory too, not in the service user's ~/.cache.
+            OrtFileLocation.KeepFilesUnder(sp.GetRequiredService<IOptions<AgentOptions>>().Value.ResolveStateDirectory());
+            return new ModelLoader(sp.GetRequiredService<IOptions<InferenceOptions>>().Value, sp.GetRequiredService<ILogger<ModelLoader>>());
+        });
         services.AddSingleton<ServingModelLoader>();
         services.AddModelUpdates();
 
