@@ -62,6 +62,20 @@ public sealed class AgentOptions
 
     [ValidateObjectMembers]
     public ThumbnailOptions Thumbnail { get; set; } = new();
+
+    [ValidateObjectMembers]
+    public InputGuardOptions InputGuard { get; set; } = new();
+}
+
+/// <summary>The input guard: frames out of the serving package's enrolled input ranges are ERROR verdicts.</summary>
+public sealed class InputGuardOptions
+{
+    /// <summary>Check every scored frame against the package's input_guard ranges (packages without them are not guarded).</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Frames out of range in a row before status turns degraded.</summary>
+    [Range(1, 10_000)]
+    public int DegradedAfter { get; set; } = 5;
 }
 
 public sealed class ThumbnailOptions
