@@ -119,4 +119,18 @@ public sealed class InputGuardTests : IDisposable
         // (Running is the pipeline service's to set at start; the guard only moves it to degraded and back.)
         Assert.Equal([AgentState.Degraded, AgentState.Running, AgentState.Degraded, AgentState.Running, AgentState.Degraded, AgentState.Running], states);
     }
+
+    [Fact]
+    public void Status_says_whether_frames_are_guarded_and_why_not()
+    {
+        var plain = ModelPackage.Load(RepoPaths.TextureBaselinePackage);
+        var guarded = ModelPackage.Load(GuardedPackage());
+        var telemetry = new AgentTelemetry("t");
+        telemetry.SetInputGuard(() => InputGuard.Describe(new InputGuardOptions(), plain));
+
+        Assert.Equal("on", InputGuard.Describe(new InputGuardOptions(), guarded));
+        Assert.Equal("off: Agent:InputGuard:Enabled is false", InputGuard.Describe(new InputGuardOptions { Enabled = false }, guarded));
+        Assert.Equal("off: texture-baseline v1 has no input_guard ranges (enroll it to record them)", telemetry.Snapshot().InputGuard);
+        Assert.Contains("\"input_guard\":\"off: texture-baseline", JsonSerializer.Serialize(telemetry.Snapshot(), ContractJson.Default.AgentStatus), StringComparison.Ordinal);
+    }
 }

@@ -10,13 +10,19 @@ namespace EdgeInspector.Agent;
 /// <c>degraded</c>; the first good frame turns it <c>running</c> again. A package without ranges
 /// (not enrolled, or enrolled before the guard existed) is not guarded.
 /// </summary>
-internal sealed class InputGuard(InputGuardOptions options, AgentTelemetry telemetry)
+public sealed class InputGuard(InputGuardOptions options, AgentTelemetry telemetry)
 {
     private int _inARow;
     private bool _degraded;
 
+    /// <summary>Status's <c>input_guard</c>: "on", or "off: " and why.</summary>
+    public static string Describe(InputGuardOptions options, ModelPackage package) =>
+        !options.Enabled ? "off: Agent:InputGuard:Enabled is false"
+        : package.Manifest.InputGuard is null ? $"off: {package.Manifest.Name} v{package.Manifest.Version} has no input_guard ranges (enroll it to record them)"
+        : "on";
+
     /// <summary>Runs in the decide stage, on a part that was scored.</summary>
-    public void Check(Inspection inspection, ModelPackage package)
+    internal void Check(Inspection inspection, ModelPackage package)
     {
         if (!options.Enabled || inspection.Error is not null || inspection.Input is null || package.Manifest.InputGuard is not { } ranges)
         {
