@@ -117,6 +117,11 @@ public static class ConfigurationCheck
             {
                 failures.AddRange(e.Failures);
             }
+            catch (Exception e) when (e is PlatformNotSupportedException or DllNotFoundException)
+            {
+                // E.g. Light:Driver=Libgpiod on a host without libgpiod: the configuration asks for what is not here.
+                failures.Add($"This host cannot provide what the configuration asks for: {e.Message.Split('\n')[0].Trim()} (check Light:Driver, Camera:Backend and the libraries they need).");
+            }
 
             // A generated validator's failure reads "Member: The field Type.Member must be ...".
             problems.AddRange(failures.Where(f => !found.Members.Any(m => f.StartsWith(m + ":", StringComparison.Ordinal))));
