@@ -9,6 +9,7 @@ using EdgeInspector.Imaging;
 using EdgeInspector.Inference;
 using EdgeInspector.Messaging;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Configuration.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -26,15 +27,33 @@ public static class AgentHostExtensions
     public static IHostApplicationBuilder AddEdgeInspectorAgent(this IHostApplicationBuilder builder, string[] args)
     {
         var config = builder.Configuration;
-        config.AddEnvironmentVariables("EdgeInspector__");
-        if (config["ConfigFile"] is { Length: > 0 } file)
+        // Precedence, lowest first, as the README documents: appsettings.json < --config FILE <
+        // environment EdgeInspector__Section__Key < --Section:Key flags. The host builder added the
+        // flags already; they move to the end, after the file and the environment.
+        string? file = config["ConfigFile"];
+        var flags = config.Sources.OfType<CommandLineConfigurationSource>().ToList();
+        foreach (var source in flags)
+        {
+            config.Sources.Remove(source);
+        }
+
+        if (!string.IsNullOrEmpty(file))
         {
             if (!File.Exists(file))
             {
-                throw new FileNotFoundException($"Config file '{Path.GetFullPath(file)}' does not exist. Pass --config with the path of agent.json (see deploy/agent.sample.json).", file);
+                throw new AgentConfigurationException([$"Config file '{Path.GetFullPath(file)}' does not exist. Pass --config with the path of agent.json (see deploy/agent.sample.json)."]);
             }
 
-            config.AddJsonFile(Path.GetFullPath(file), optional: false, reloadOnChange: false);
+            ConfigurationCheck.AddJsonFile(config, Path.GetFullPath(file));
+        }
+
+        config.AddEnvironmentVariables("EdgeInspector__");
+        if (flags.Count > 0)
+        {
+            flags.ForEach(config.Sources.Add);
+        }
+        else if (args.Length > 0)
+        {
             config.AddCommandLine(args);
         }
 
@@ -59,7 +78,16 @@ public static class AgentHostExtensions
             .ValidateOnStart();
         services.AddOptions<CameraOptions>().BindConfiguration(CameraOptions.Section).ValidateOnStart();
         services.AddOptions<ModelOptions>().BindConfiguration(ModelOptions.Section).ValidateOnStart();
-        services.AddOptions<InferenceOptions>().BindConfiguration(InferenceOptions.Section).ValidateOnStart();
+        // TensorRT's engine cache lives in the state directory unless configured elsewhere.
+        services.AddOptions<InferenceOptions>().BindConfiguration(InferenceOptions.Section)
+            .PostConfigure<IOptions<AgentOptions>>((inference, agent) =>
+            {
+                if (string.IsNullOrWhiteSpace(inference.TensorRT.CacheDirectory))
+                {
+                    inference.TensorRT.CacheDirectory = Path.Combine(agent.Value.ResolveStateDirectory(), "trt-cache");
+                }
+            })
+            .ValidateOnStart();
         services.AddOptions<LightOptions>().BindConfiguration(LightOptions.Section).ValidateOnStart();
         services.AddOptions<PartSensorOptions>().BindConfiguration(PartSensorOptions.Section).ValidateOnStart();
         services.AddOptions<RejectOptions>().BindConfiguration(RejectOptions.Section).ValidateOnStart();
@@ -95,7 +123,13 @@ public static class AgentHostExtensions
             sp.GetRequiredService<ILogger<LineThresholds>>()));
         services.AddSingleton(sp => new ProbationWatch(sp.GetRequiredService<IOptions<UpdateOptions>>().Value));
         services.AddSingleton<IInspectionTap>(sp => sp.GetRequiredService<ProbationWatch>());
-        services.AddSingleton(sp => new ModelLoader(sp.GetRequiredService<IOptions<InferenceOptions>>().Value, sp.GetRequiredService<ILogger<ModelLoader>>()));
+        services.AddSingleton(sp =>
+        {
+            // ONNX Runtime's own files (telemetry device id and event store) stay in the state
+            // directory too, not in the service user's ~/.cache.
+            OrtFileLocation.KeepFilesUnder(sp.GetRequiredService<IOptions<AgentOptions>>().Value.ResolveStateDirectory());
+            return new ModelLoader(sp.GetRequiredService<IOptions<InferenceOptions>>().Value, sp.GetRequiredService<ILogger<ModelLoader>>());
+        });
         services.AddSingleton<ServingModelLoader>();
         services.AddModelUpdates();
 

@@ -69,6 +69,9 @@ public sealed class AgentOptions
     /// </summary>
     [ValidateObjectMembers]
     public RegionOptions Region { get; set; } = new();
+
+    [ValidateObjectMembers]
+    public InputGuardOptions InputGuard { get; set; } = new();
 }
 
 public sealed class RegionOptions
@@ -86,6 +89,17 @@ public sealed class RegionOptions
     public int Height { get; set; }
 
     public EdgeInspector.Imaging.FrameRegion ToFrameRegion() => new(X, Y, Width, Height);
+}
+
+/// <summary>The input guard: frames out of the serving package's enrolled input ranges are ERROR verdicts.</summary>
+public sealed class InputGuardOptions
+{
+    /// <summary>Check every scored frame against the package's input_guard ranges (packages without them are not guarded).</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Frames out of range in a row before status turns degraded.</summary>
+    [Range(1, 10_000)]
+    public int DegradedAfter { get; set; } = 5;
 }
 
 public sealed class ThumbnailOptions

@@ -31,6 +31,7 @@ public sealed class AgentTelemetry
     private string _lightMode = "off";
     private Func<long> _strobes = () => 0;
     private Func<ThresholdStatus?> _threshold = () => null;
+    private Func<string?> _inputGuard = () => null;
     private Func<OutboxStatus>? _outbox;
     private string? _modelLoadPhase;
     private long _modelLoadStart;
@@ -91,6 +92,8 @@ public sealed class AgentTelemetry
     }
 
     public void SetThreshold(Func<ThresholdStatus?> threshold) => _threshold = threshold;
+
+    public void SetInputGuard(Func<string?> inputGuard) => _inputGuard = inputGuard;
     public void SetOutbox(Func<OutboxStatus> outbox) => _outbox = outbox;
 
     /// <summary>The phase of a model load in progress; null when it is done.</summary>
@@ -183,6 +186,7 @@ public sealed class AgentTelemetry
         LatencyMs = _latency.Summarize(),
         LastError = _lastError,
         Threshold = _threshold(),
+        InputGuard = _inputGuard(),
         ModelLoad = ModelLoad(),
         Outbox = _outbox?.Invoke(),
         Health = _health.Read(_stateDirectory),

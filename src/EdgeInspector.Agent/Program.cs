@@ -22,12 +22,26 @@ try
 {
     var builder = Host.CreateApplicationBuilder(normalized);
     builder.AddEdgeInspectorAgent(normalized);
-    await builder.Build().RunAsync();
+    var found = ConfigurationCheck.Check(builder.Configuration);
+    using var host = builder.Build();
+    ConfigurationCheck.ValidateAtStart(host.Services, found);
+    await host.RunAsync();
     return Environment.ExitCode;
 }
-catch (Exception e) when (e is Microsoft.Extensions.Options.OptionsValidationException or FileNotFoundException)
+catch (Exception e) when (e is AgentConfigurationException or Microsoft.Extensions.Options.OptionsValidationException || e is InvalidDataException { InnerException: FormatException })
 {
-    // Bad configuration is the operator's to fix, not a crash: one line naming the key, exit 2.
-    await Console.Error.WriteLineAsync($"Configuration error: {e.Message}");
+    // Bad configuration is the operator's to fix, not a crash: every bad key in one list, exit 2.
+    IReadOnlyList<string> bad = e switch
+    {
+        AgentConfigurationException c => c.Problems,
+        Microsoft.Extensions.Options.OptionsValidationException o => [.. o.Failures],
+        _ => [e.Message + " " + e.InnerException!.Message.Split('\n')[0]],
+    };
+    await Console.Error.WriteLineAsync($"Configuration error{(bad.Count > 1 ? $"s ({bad.Count})" : "")}:");
+    foreach (string line in bad)
+    {
+        await Console.Error.WriteLineAsync("  " + line);
+    }
+
     return 2;
 }

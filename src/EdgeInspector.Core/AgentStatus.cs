@@ -36,6 +36,10 @@ public sealed record AgentStatus
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public ThresholdStatus? Threshold { get; init; }
 
+    /// <summary>Whether the input guard checks frames: "on", or "off: " and why (a package without input_guard ranges is not guarded).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? InputGuard { get; init; }
+
     /// <summary>A model being loaded (at start or during an update): phase and time so far.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public ModelLoadProgress? ModelLoad { get; init; }

@@ -42,6 +42,12 @@ public sealed record ModelManifest
 
     /// <summary>Optional: what a memory-bank engine's features are (PatchCore packages); the loader checks the bank against it.</summary>
     public EngineInfo? Engine { get; set; }
+
+    /// <summary>
+    /// Optional: ranges of the input statistics of the good parts the package was enrolled from;
+    /// the agent's input guard turns a frame outside them into an ERROR verdict. Absent: not guarded.
+    /// </summary>
+    public InputGuardRanges? InputGuard { get; set; }
 }
 
 /// <summary>A memory-bank engine: its kind, the backbone layers its patch features come from and their width.</summary>
@@ -107,4 +113,5 @@ public sealed record PackageFile(string Sha256, long Bytes);
 // member into a JsonException instead of a NullReferenceException later.
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, WriteIndented = true, ReadCommentHandling = System.Text.Json.JsonCommentHandling.Skip, RespectNullableAnnotations = true)]
 [JsonSerializable(typeof(ModelManifest))]
+[JsonSerializable(typeof(InputGuardRanges))]
 public sealed partial class ManifestJson : JsonSerializerContext;

@@ -128,6 +128,9 @@ public static class MemoryBankEnrollment
         {
             CopyWithBank(source, staging, new FloatTensor([rows, width], bank));
             var manifest = EnrolledManifest(source, rows, decision, scores, settings);
+            // The agent's input guard: frames far from these good parts (dark, blurred, overexposed) are not scored.
+            var guard = InputGuardRanges.From([.. goodInputs.Select(g => InputStatistics.Measure(g, input.Width, input.Height))]);
+            manifest["input_guard"] = System.Text.Json.JsonSerializer.SerializeToNode(guard, ManifestJson.Default.InputGuardRanges);
             manifest["files"] = PackageFiles.DescribeFiles(staging, source.Manifest.Files.Keys);
             PackageFiles.WriteManifest(staging, manifest);
             int golden;

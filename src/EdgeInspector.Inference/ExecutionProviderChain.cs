@@ -57,6 +57,13 @@ public sealed partial class ExecutionProviderChain(InferenceOptions options, ILo
         {
             case ExecutionProviderKind.TensorRT:
             {
+                // The engine cache folder is made only when TensorRT can serve: a CPU-only build or
+                // host leaves no trace on disk.
+                if (!OrtEnv.Instance().GetAvailableProviders().Contains("TensorrtExecutionProvider"))
+                {
+                    throw new NotSupportedException("TensorRT execution provider is not in this ONNX Runtime build.");
+                }
+
                 Directory.CreateDirectory(TensorRtProviderSettings.EngineCacheDirectory(options.TensorRT, modelSha256));
                 using var trt = new OrtTensorRTProviderOptions();
                 trt.UpdateOptions(TensorRtProviderSettings.ToProviderOptions(options.TensorRT, options.DeviceId, modelSha256));

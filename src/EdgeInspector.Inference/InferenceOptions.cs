@@ -81,9 +81,16 @@ public sealed class TensorRtOptions
     /// </summary>
     public bool Int8 { get; set; }
 
-    /// <summary>Engine and timing caches; a first engine build takes minutes on an Orin Nano.</summary>
-    [Required]
-    public string CacheDirectory { get; set; } = "/var/lib/edge-inspector/trt-cache";
+    /// <summary>
+    /// Engine and timing caches; a first engine build takes minutes on an Orin Nano. Empty: the
+    /// agent uses trt-cache in its state directory (Agent:StateDirectory); other hosts (bench)
+    /// a folder under the temp directory. Created only when TensorRT actually serves.
+    /// </summary>
+    public string CacheDirectory { get; set; } = "";
+
+    /// <summary>Where the caches go: <see cref="CacheDirectory"/>, or the temp folder's edge-inspector/trt-cache when it is empty.</summary>
+    public string ResolveCacheDirectory() =>
+        string.IsNullOrWhiteSpace(CacheDirectory) ? Path.Combine(Path.GetTempPath(), "edge-inspector", "trt-cache") : CacheDirectory;
 
     [Range(1L << 24, 1L << 36)]
     public long MaxWorkspaceBytes { get; set; } = 1L << 30;

@@ -13,7 +13,7 @@ public static class TensorRtProviderSettings
     public static string Precision(TensorRtOptions options) => options.Int8 ? "int8" : options.Fp16 ? "fp16" : "fp32";
 
     public static string EngineCacheDirectory(TensorRtOptions options, string modelSha256) =>
-        Path.Combine(options.CacheDirectory, $"{modelSha256[..16]}-{Precision(options)}");
+        Path.Combine(options.ResolveCacheDirectory(), $"{modelSha256[..16]}-{Precision(options)}");
 
     public static Dictionary<string, string> ToProviderOptions(TensorRtOptions options, int deviceId, string modelSha256)
     {
@@ -28,7 +28,7 @@ public static class TensorRtProviderSettings
             ["trt_engine_cache_path"] = engineDir,
             ["trt_engine_cache_prefix"] = "edgeinspector",
             ["trt_timing_cache_enable"] = "1",
-            ["trt_timing_cache_path"] = options.CacheDirectory,
+            ["trt_timing_cache_path"] = options.ResolveCacheDirectory(),
             ["trt_max_workspace_size"] = options.MaxWorkspaceBytes.ToString(CultureInfo.InvariantCulture),
         };
     }

@@ -83,6 +83,9 @@ public sealed class EnrollEndToEndTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(source.Manifest.Files[PatchFeatureExtractor.FileName], package.Manifest.Files[PatchFeatureExtractor.FileName]);
         Assert.False(File.Exists(Path.Combine(installed, PackageSignature.FileName)));
         Assert.Contains("enrolled on device demo by cmd/enroll from 10 parts", package.Manifest.Description, StringComparison.Ordinal);
+        // The input guard's ranges, recorded from the enrolled parts (the source had none: not guarded).
+        Assert.Null(source.Manifest.InputGuard);
+        Assert.InRange(package.Manifest.InputGuard!.Brightness.Min, 0, package.Manifest.InputGuard.Brightness.Max);
 
         // Verdicts continued throughout: every seq once, and v3 from its first part on.
         var verdicts = probe.On("/verdict").Select(v => (Seq: v.Json.GetProperty("seq").GetInt64(), Version: VerdictVersion(v))).OrderBy(v => v.Seq).ToList();

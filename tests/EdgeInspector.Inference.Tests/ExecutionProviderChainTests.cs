@@ -34,6 +34,7 @@ public sealed class ExecutionProviderChainTests : IDisposable
         Assert.StartsWith("TensorRT: ", choice.Notes[0], StringComparison.Ordinal);
         Assert.StartsWith("Cuda: ", choice.Notes[1], StringComparison.Ordinal);
         Assert.All(choice.Notes, n => Assert.DoesNotContain('\n', n));
+        Assert.False(Directory.Exists(_temp.Combine("trt")), "no engine cache folder without TensorRT (#13 finding 7)");
     }
 
     [Fact]

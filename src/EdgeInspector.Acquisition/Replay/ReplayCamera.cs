@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Diagnostics;
 using EdgeInspector.Core;
 using OpenCvSharp;
@@ -17,7 +18,10 @@ public sealed class ReplayCamera : ICamera
     private readonly FramePool _pool;
     private readonly Mat _decoded = new();
     private string[] _files = [];
-    private Mat[]? _cache;
+    private Mat?[]? _cache;
+
+    /// <summary>Why a cached folder's file has no image (undecodable, too large): its part is an ERROR verdict.</summary>
+    private readonly Dictionary<int, string> _unusable = [];
     private VideoCapture? _video;
     private int _next;
     private long _frameId;
@@ -152,13 +156,13 @@ public sealed class ReplayCamera : ICamera
         int index = _next++;
         if (_cache is not null)
         {
-            return _cache[index];
+            return _cache[index] ?? throw new CameraException(_unusable[index]);
         }
 
-        using var read = Cv2.ImRead(_files[index], ImreadModes.Color);
-        if (read.Empty())
+        using var read = Decode(_files[index], out string? problem);
+        if (read is null)
         {
-            throw new CameraException($"Replay image '{_files[index]}' cannot be decoded. Replace or remove the file.");
+            throw new CameraException(problem!);
         }
 
         read.CopyTo(_decoded);
@@ -175,31 +179,135 @@ public sealed class ReplayCamera : ICamera
         return image;
     }
 
-    private Mat[]? TryDecodeAll(CancellationToken cancellationToken)
+    /// <summary>
+    /// Decodes the folder once when it fits <see cref="ReplayOptions.CacheBytes"/>; null when it
+    /// does not. A file that cannot be used is kept as a gap with its reason (an ERROR part when
+    /// its turn comes); a folder where no file can be used refuses to start.
+    /// </summary>
+    private Mat?[]? TryDecodeAll(CancellationToken cancellationToken)
     {
-        var decoded = new List<Mat>(_files.Length);
+        var decoded = new List<Mat?>(_files.Length);
         long bytes = 0;
-        foreach (string file in _files)
+        for (int i = 0; i < _files.Length; i++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var image = Cv2.ImRead(file, ImreadModes.Color);
-            if (image.Empty())
+            var image = Decode(_files[i], out string? problem);
+            if (image is null)
             {
-                image.Dispose();
-                decoded.ForEach(m => m.Dispose());
-                throw new CameraException($"Replay image '{file}' cannot be decoded. Replace or remove the file.");
+                _unusable[i] = problem!;
+                decoded.Add(null);
+                continue;
             }
 
             bytes += image.Total() * image.ElemSize();
             decoded.Add(image);
             if (bytes > _options.CacheBytes)
             {
-                decoded.ForEach(m => m.Dispose());
+                decoded.ForEach(m => m?.Dispose());
+                _unusable.Clear();
                 return null;
             }
         }
 
+        if (_unusable.Count == _files.Length)
+        {
+            throw new CameraException($"No image in replay folder '{System.IO.Path.GetDirectoryName(_files[0])}' can be used: {_unusable[0]}");
+        }
+
         return [.. decoded];
+    }
+
+    /// <summary>The image as 8-bit BGR, or null and why not (too large by its header, undecodable).</summary>
+    private Mat? Decode(string file, out string? problem)
+    {
+        if (ImageHeader.Size(file) is var (width, height) && (long)width * height > _options.MaxPixels)
+        {
+            problem = $"Replay image '{file}' is {width}x{height} ({(long)width * height / 1e6:0.#} MP), over Camera:Replay:MaxPixels = {_options.MaxPixels}; not decoded. Scale the file down or raise Camera:Replay:MaxPixels.";
+            return null;
+        }
+
+        var image = Cv2.ImRead(file, ImreadModes.Color);
+        if (image.Empty())
+        {
+            image.Dispose();
+            problem = $"Replay image '{file}' cannot be decoded (truncated or not an image). Replace or remove the file.";
+            return null;
+        }
+
+        if (image.Total() > _options.MaxPixels)
+        {
+            // A format whose header is not read here (TIFF): checked once decoded.
+            problem = $"Replay image '{file}' is {image.Width}x{image.Height}, over Camera:Replay:MaxPixels = {_options.MaxPixels}. Scale the file down or raise Camera:Replay:MaxPixels.";
+            image.Dispose();
+            return null;
+        }
+
+        problem = null;
+        return image;
+    }
+
+    /// <summary>Width and height from a PNG, JPEG or BMP header, without decoding; null for other formats or a short file.</summary>
+    private static class ImageHeader
+    {
+        public static (int Width, int Height)? Size(string file)
+        {
+            try
+            {
+                using var stream = File.OpenRead(file);
+                Span<byte> head = stackalloc byte[26];
+                int read = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+                if (read >= 24 && head[0] == 0x89 && head[1] == (byte)'P' && head[2] == (byte)'N' && head[3] == (byte)'G')
+                {
+                    return (BinaryPrimitives.ReadInt32BigEndian(head[16..]), BinaryPrimitives.ReadInt32BigEndian(head[20..]));
+                }
+
+                if (read >= 26 && head[0] == (byte)'B' && head[1] == (byte)'M')
+                {
+                    return (Math.Abs(BinaryPrimitives.ReadInt32LittleEndian(head[18..])), Math.Abs(BinaryPrimitives.ReadInt32LittleEndian(head[22..])));
+                }
+
+                if (read >= 2 && head[0] == 0xFF && head[1] == 0xD8)
+                {
+                    stream.Position = 2;
+                    return JpegFrameSize(stream);
+                }
+            }
+            catch (IOException)
+            {
+                // Unreadable: the decoder reports it.
+            }
+
+            return null;
+        }
+
+        /// <summary>Walks the JPEG markers to the first start-of-frame (SOF0..SOF15 except DHT, JPG, DAC).</summary>
+        private static (int Width, int Height)? JpegFrameSize(Stream stream)
+        {
+            Span<byte> segment = stackalloc byte[9];
+            while (stream.ReadAtLeast(segment[..4], 4, throwOnEndOfStream: false) == 4)
+            {
+                if (segment[0] != 0xFF)
+                {
+                    return null;
+                }
+
+                byte marker = segment[1];
+                int length = BinaryPrimitives.ReadUInt16BigEndian(segment[2..]);
+                if (marker is >= 0xC0 and <= 0xCF and not 0xC4 and not 0xC8 and not 0xCC)
+                {
+                    if (stream.ReadAtLeast(segment[..5], 5, throwOnEndOfStream: false) < 5)
+                    {
+                        return null;
+                    }
+
+                    return (BinaryPrimitives.ReadUInt16BigEndian(segment[3..]), BinaryPrimitives.ReadUInt16BigEndian(segment[1..]));
+                }
+
+                stream.Seek(length - 2, SeekOrigin.Current);
+            }
+
+            return null;
+        }
     }
 
     public ValueTask DisposeAsync()
@@ -210,7 +318,7 @@ public sealed class ReplayCamera : ICamera
         {
             foreach (var image in _cache)
             {
-                image.Dispose();
+                image?.Dispose();
             }
         }
 

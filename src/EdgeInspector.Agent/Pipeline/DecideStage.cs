@@ -11,7 +11,7 @@ namespace EdgeInspector.Agent;
 /// <see cref="Verdict"/>. Runs for every part, also one that failed earlier (its ERROR verdict is
 /// built here too), so the publish stage only fans verdicts out.
 /// </summary>
-internal sealed class DecideStage(ThumbnailOptions thumbnail, LineThresholds thresholds, ModelSlot models, string deviceId)
+internal sealed class DecideStage(ThumbnailOptions thumbnail, LineThresholds thresholds, ModelSlot models, string deviceId, InputGuard? guard = null)
 {
     private readonly DefectRegionFinder _regions = new();
     private readonly HeatmapThumbnail _thumbnail = new(thumbnail.Width, thumbnail.MaxBytes, thumbnail.Quality);
@@ -22,6 +22,7 @@ internal sealed class DecideStage(ThumbnailOptions thumbnail, LineThresholds thr
         // A part that was not scored is judged against the serving model's settings, as before the swap.
         var package = inspection.Package ?? models.Current.Package;
         var decision = thresholds.DecisionFor(package);
+        guard?.Check(inspection, package);
         if (inspection.Error is null)
         {
             try

@@ -21,6 +21,7 @@ public sealed class InspectionPipeline
     private readonly ILogger _logger;
     private readonly AcquireStage _acquire;
     private readonly PublishStage _publish;
+    private readonly InputGuard _guard;
 
     public InspectionPipeline(ICamera camera, LineIo io, ModelSlot models, AgentOptions options, LineThresholds thresholds, IReadOnlyList<IVerdictSink> sinks, AgentTelemetry telemetry, ILogger logger, PipelineHeartbeat? heartbeat = null, IReadOnlyList<IInspectionTap>? taps = null, long firstSeq = 1)
     {
@@ -31,6 +32,7 @@ public sealed class InspectionPipeline
         _logger = logger;
         _acquire = new AcquireStage(camera, io, options, telemetry, _heartbeat, Latencies, logger, firstSeq);
         _publish = new PublishStage(io, sinks, taps ?? [], telemetry, Latencies, logger);
+        _guard = new InputGuard(options.InputGuard, telemetry);
     }
 
     /// <summary>Parts that arrived while the previous one was still being captured.</summary>
@@ -56,7 +58,7 @@ public sealed class InspectionPipeline
         var preprocessed = NewChannel();
         var inferred = NewChannel();
         var decided = NewChannel();
-        var decide = new DecideStage(_options.Thumbnail, _thresholds, _models, _options.DeviceId);
+        var decide = new DecideStage(_options.Thumbnail, _thresholds, _models, _options.DeviceId, _guard);
         Task[] stages =
         [
             Stage("acquire", () => _acquire.RunAsync(acquired.Writer, stopAcquiring, abort), acquired.Writer),

@@ -27,6 +27,7 @@ public sealed class InspectionPipelineFactory(
     {
         telemetry.SetLight(io.Light.Mode, () => io.Light.Strobes);
         telemetry.SetThreshold(() => thresholds.Status(models.Current.Package));
+        telemetry.SetInputGuard(() => InputGuard.Describe(options.Value.InputGuard, models.Current.Package));
         return new InspectionPipeline(camera, io, models, options.Value, thresholds, [.. sinks], telemetry, logger, heartbeat, [.. taps], outbox.FirstSeq);
     }
 }
