@@ -28,6 +28,11 @@ public sealed class AgentConfigurationException(IReadOnlyList<string> problems)
     public IReadOnlyList<string> Problems { get; } = problems;
 }
 
+/// <summary>
+/// Every configuration key checked before anything reads it: type, shape and range, per section,
+/// each problem one line naming the key, the value, where it came from and what to write. Long on
+/// purpose: one walk over every option type's properties, with the per-type messages beside it.
+/// </summary>
 public static class ConfigurationCheck
 {
     /// <summary>The agent's option sections and the types they bind to.</summary>

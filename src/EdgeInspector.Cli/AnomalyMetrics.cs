@@ -9,6 +9,7 @@ public readonly record struct CurvePoint(double X, double Y);
 /// <summary>
 /// Threshold-free detection metrics, computed the same way for image scores and for pixels.
 /// Labels: true = anomalous (positive).
+/// Long on purpose: every metric eval reports (AUROC, AP, F1-max, pixel AUROC, AUPRO), each small, kept together so they share one ranking convention.
 /// </summary>
 public static class AnomalyMetrics
 {

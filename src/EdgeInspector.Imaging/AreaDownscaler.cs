@@ -18,6 +18,7 @@ namespace EdgeInspector.Imaging;
 /// of it that falls into the output row; each output row then sums its accumulator over the
 /// columns of each output pixel, the two edge columns weighted by their share. Tables and
 /// accumulators are built once per geometry, so repeated calls allocate nothing.
+/// Long on purpose: one pass per pixel format (Bayer binning, RGB, BGR, mono) over raw rows, each written out so the hot loop has no per-pixel branch.
 /// </remarks>
 public sealed class AreaDownscaler
 {

@@ -20,6 +20,7 @@ namespace EdgeInspector.Web;
 /// edge-inspector web: the fleet page and one page per device, fed live over server-sent events
 /// from the broker, with the actions a tech may take (snapshot, set threshold, enroll). Rollback
 /// and pushes are not here: they are signed with the workstation's keys, never from a browser.
+/// Long on purpose: the whole HTTP surface in one place (routes, authentication, CSRF and origin checks, TLS start-up rules), so a security review reads one file.
 /// </summary>
 public sealed partial class WebView : IAsyncDisposable
 {

@@ -9,6 +9,7 @@ namespace EdgeInspector.Acquisition;
 /// Replays recorded images with camera-like timing (a fixed frame rate, frame ids and
 /// timestamps). A folder that fits the cache budget is decoded once, so replay costs a copy per
 /// frame, like a camera's DMA; a video file is decoded frame by frame into a reused image.
+/// Long on purpose: folder, video and cached playback share one timing and error rule (an unreadable or oversized file is an ERROR part, not a stop).
 /// </summary>
 public sealed class ReplayCamera : ICamera
 {
