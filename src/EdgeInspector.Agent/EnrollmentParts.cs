@@ -33,10 +33,14 @@ public sealed class EnrollmentParts : IInspectionTap
         }
     }
 
-    /// <summary>Sees every decided part; parts that could not be inspected are skipped.</summary>
+    /// <summary>
+    /// Sees every decided part; parts that could not be inspected are skipped. Parts the input
+    /// guard refused are taken: enrolling a new product is exactly when frames leave the serving
+    /// package's ranges (the tech vouches that the next parts are good).
+    /// </summary>
     public void Observe(DecidedPart part)
     {
-        if (part.Verdict.Kind != VerdictKind.Error && Volatile.Read(ref _collecting) is { } collecting)
+        if ((part.Verdict.Kind != VerdictKind.Error || part.OutOfInputRange) && Volatile.Read(ref _collecting) is { } collecting)
         {
             collecting.Add(part.Verdict.Model, part.ModelInput);
         }

@@ -4,16 +4,20 @@ namespace EdgeInspector.Agent;
 
 /// <summary>
 /// A decided part as taps see it, after its verdict has been published: the verdict, the frame
-/// (null when none was captured) and the model input it was scored on (empty for an ERROR part).
+/// (null when none was captured) and the model input it was scored on (empty for an ERROR part,
+/// except one the input guard refused: it was scored, its image is only unlike the enrolled ones).
 /// A ref struct, so no tap keeps the pooled buffers past <see cref="IInspectionTap.Observe"/>.
 /// </summary>
-public readonly ref struct DecidedPart(Verdict verdict, Frame? frame, ReadOnlySpan<byte> modelInput)
+public readonly ref struct DecidedPart(Verdict verdict, Frame? frame, ReadOnlySpan<byte> modelInput, bool outOfInputRange = false)
 {
     public Verdict Verdict { get; } = verdict;
 
     public Frame? Frame { get; } = frame;
 
     public ReadOnlySpan<byte> ModelInput { get; } = modelInput;
+
+    /// <summary>ERROR only because the input guard found the image outside the serving package's enrolled ranges.</summary>
+    public bool OutOfInputRange { get; } = outOfInputRange;
 }
 
 /// <summary>

@@ -34,6 +34,7 @@ public sealed class InputGuard(InputGuardOptions options, AgentTelemetry telemet
         if (ranges.Check(statistics) is { } reason)
         {
             inspection.Fail("input guard: " + reason);
+            inspection.OutOfInputRange = true;
             if (++_inARow >= options.DegradedAfter && !_degraded)
             {
                 _degraded = true;

@@ -42,6 +42,9 @@ internal sealed class Inspection : IDisposable
 
     public string? Error { get; set; }
 
+    /// <summary>The part was scored, then failed only the input guard (its model input is valid).</summary>
+    public bool OutOfInputRange { get; set; }
+
     public byte[]? Input { get; private set; }
 
     public int InputWidth { get; private set; }

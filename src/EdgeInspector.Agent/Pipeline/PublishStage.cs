@@ -31,7 +31,8 @@ internal sealed class PublishStage(LineIo io, IReadOnlyList<IVerdictSink> sinks,
         }
 
         telemetry.Record(verdict.Kind, verdict.TimingsMs.Total);
-        var part = new DecidedPart(verdict, inspection.Frame, inspection.Error is null && inspection.Input is { } input ? input.AsSpan(0, inspection.InputWidth * inspection.InputHeight * 3) : default);
+        bool scored = inspection.Error is null || inspection.OutOfInputRange;
+        var part = new DecidedPart(verdict, inspection.Frame, scored && inspection.Input is { } input ? input.AsSpan(0, inspection.InputWidth * inspection.InputHeight * 3) : default, inspection.OutOfInputRange);
         foreach (var tap in taps)
         {
             tap.Observe(part);
