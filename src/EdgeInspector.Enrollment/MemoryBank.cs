@@ -65,16 +65,14 @@ public static class MemoryBank
         {
             chosen[k] = current;
             int c = current;
-            var projected = features;
-            int width = dim;
             Parallel.For(0, Environment.ProcessorCount, part =>
             {
                 int from = (int)((long)n * part / Environment.ProcessorCount);
                 int to = (int)((long)n * (part + 1) / Environment.ProcessorCount);
-                var centre = projected.AsSpan(c * width, width);
+                var centre = features.AsSpan(c * dim, dim);
                 for (int j = from; j < to; j++)
                 {
-                    float d = squares[j] + squares[c] - (2 * TensorPrimitives.Dot(projected.AsSpan(j * width, width), centre));
+                    float d = squares[j] + squares[c] - (2 * TensorPrimitives.Dot(features.AsSpan(j * dim, dim), centre));
                     if (d < distance[j])
                     {
                         distance[j] = d;

@@ -42,7 +42,6 @@ public sealed record EnrollmentSettings
 /// </summary>
 public static class MemoryBankEnrollment
 {
-    public const string BankName = "memory_bank";
     public const int MinGoodParts = 2;
 
     /// <summary>The package's current bank; throws <see cref="EnrollmentException"/> naming the fix when it cannot be enrolled.</summary>
@@ -107,7 +106,7 @@ public static class MemoryBankEnrollment
             cancellationToken.ThrowIfCancellationRequested();
             var rest = Enumerable.Range(0, goodInputs.Count).Where(i => i % 2 != fold).ToList();
             float[] foldBank = MemoryBank.Build(Concat(perPart, rest), width, maxSize: settings.MaxBank);
-            using var scratch = new ScratchPackage(source, OnnxInitializers.Replace(model, BankName, new FloatTensor([foldBank.Length / width, width], foldBank)), $"{output}.fold{fold}.tmp");
+            using var scratch = new ScratchPackage(source, OnnxInitializers.Replace(model, ModelLoader.MemoryBankName, new FloatTensor([foldBank.Length / width, width], foldBank)), $"{output}.fold{fold}.tmp");
             using var runner = loader.Load(scratch.Directory);
             for (int i = fold; i < goodInputs.Count; i += 2)
             {
@@ -182,7 +181,7 @@ public static class MemoryBankEnrollment
         model = File.ReadAllBytes(source.ModelPath);
         try
         {
-            return OnnxInitializers.Read(model, BankName);
+            return OnnxInitializers.Read(model, ModelLoader.MemoryBankName);
         }
         catch (InvalidDataException e)
         {
@@ -201,7 +200,7 @@ public static class MemoryBankEnrollment
             if (name.EndsWith(".onnx", StringComparison.Ordinal) && name != PatchFeatureExtractor.FileName)
             {
                 byte[] bytes = File.ReadAllBytes(from);
-                File.WriteAllBytes(to, OnnxInitializers.Contains(bytes, BankName) ? OnnxInitializers.Replace(bytes, BankName, bank) : bytes);
+                File.WriteAllBytes(to, OnnxInitializers.Contains(bytes, ModelLoader.MemoryBankName) ? OnnxInitializers.Replace(bytes, ModelLoader.MemoryBankName, bank) : bytes);
             }
             else
             {

@@ -153,8 +153,8 @@ public sealed class ClipPackageTests : IClassFixture<ClipPackageTests.Packages>
         Assert.Equal(source.Manifest.Files["features.onnx"], enrolled.Manifest.Files["features.onnx"]);
         Assert.NotEqual(source.Manifest.Files["model.onnx"].Sha256, enrolled.Manifest.Files["model.onnx"].Sha256);
 
-        var oldBank = OnnxInitializers.Read(File.ReadAllBytes(source.ModelPath), MemoryBankEnrollment.BankName);
-        var bank = OnnxInitializers.Read(File.ReadAllBytes(enrolled.ModelPath), MemoryBankEnrollment.BankName);
+        var oldBank = OnnxInitializers.Read(File.ReadAllBytes(source.ModelPath), ModelLoader.MemoryBankName);
+        var bank = OnnxInitializers.Read(File.ReadAllBytes(enrolled.ModelPath), ModelLoader.MemoryBankName);
         Assert.Equal([1L, 64], oldBank.Dims); // the exporter's placeholder
         Assert.Equal([6L * 16, 64], bank.Dims); // few-shot: every patch of 6 images (4x4 patches each)
         Assert.Equal(r.BankRows, (int)bank.Dims[0]);

@@ -94,8 +94,8 @@ public sealed class Int8PackageTests : IClassFixture<Int8PackageTests.Packages>
 
         var package = ModelPackage.Load(enrolled); // every hash verified
         Assert.Equal(new Dictionary<string, string> { ["fp32"] = "model.onnx", ["int8"] = "model.int8.onnx" }, package.Manifest.Models);
-        var fp32Bank = OnnxInitializers.Read(File.ReadAllBytes(package.ModelPath), MemoryBankEnrollment.BankName);
-        var int8Bank = OnnxInitializers.Read(File.ReadAllBytes(Path.Combine(enrolled, ModelPackage.Int8ModelFileName)), MemoryBankEnrollment.BankName);
+        var fp32Bank = OnnxInitializers.Read(File.ReadAllBytes(package.ModelPath), ModelLoader.MemoryBankName);
+        var int8Bank = OnnxInitializers.Read(File.ReadAllBytes(Path.Combine(enrolled, ModelPackage.Int8ModelFileName)), ModelLoader.MemoryBankName);
         Assert.Equal([256L, 64], fp32Bank.Dims);
         Assert.Equal(fp32Bank.Dims, int8Bank.Dims);
         Assert.Equal(fp32Bank.Data, int8Bank.Data);

@@ -192,10 +192,11 @@ def backbone_name(cfg):
 
 
 def write_manifest(pkg_dir, files, name, version, backbone, image_size, decision, metrics, description,
-                   models=None):
+                   models=None, resize="bilinear", extra=None):
     """manifest.json listing `files` (names inside pkg_dir) with SHA-256 and size; stale files
     from an earlier export in the same folder are not listed. models: {"fp32": "model.onnx",
-    "int8": "model.int8.onnx"} -- which file serves which precision (default: FP32 model.onnx only)."""
+    "int8": "model.int8.onnx"} -- which file serves which precision (default: FP32 model.onnx only).
+    resize: how the agent brings a frame to the input size. extra: further top-level fields."""
     pkg = Path(pkg_dir)
     if "model.onnx" not in files:
         raise ExportError(f"{pkg / 'model.onnx'}: missing; the package needs it")
@@ -204,9 +205,10 @@ def write_manifest(pkg_dir, files, name, version, backbone, image_size, decision
         "format": 1, "name": name, "version": int(version),
         "created_utc": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "description": description, "backbone": backbone,
-        "input": {"width": image_size, "height": image_size, "resize": "bilinear"},
+        "input": {"width": image_size, "height": image_size, "resize": resize},
         "decision": decision, "metrics": metrics, "files": files,
         "models": dict(models or {"fp32": "model.onnx"}),
+        **(extra or {}),
     }
     missing = [f for f in manifest["models"].values() if f not in files]
     if missing:
