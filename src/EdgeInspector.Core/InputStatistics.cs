@@ -16,7 +16,21 @@ public readonly record struct InputStatistics(double Brightness, double Contrast
             throw new ArgumentException($"need {pixels * 3} bytes of RGB for {width}x{height}, got {rgb.Length}", nameof(rgb));
         }
 
-        var luma = new float[pixels];
+        // Runs per frame: the luma plane is rented (200 KB at 224 px would land on the large-object heap).
+        float[] rented = System.Buffers.ArrayPool<float>.Shared.Rent(pixels);
+        try
+        {
+            return Measure(rgb, width, height, rented.AsSpan(0, pixels));
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<float>.Shared.Return(rented);
+        }
+    }
+
+    private static InputStatistics Measure(ReadOnlySpan<byte> rgb, int width, int height, Span<float> luma)
+    {
+        int pixels = width * height;
         double sum = 0, sumSquares = 0;
         int saturated = 0;
         for (int i = 0; i < pixels; i++)

@@ -97,4 +97,20 @@ public sealed class InputStatisticsTests
         Assert.NotNull(problem);
         Assert.StartsWith(reason, problem, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Measuring_a_frame_allocates_nothing_per_frame()
+    {
+        var rgb = new byte[224 * 224 * 3];
+        new Random(2).NextBytes(rgb);
+        InputStatistics.Measure(rgb, 224, 224); // the pool's first rent
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 20; i++)
+        {
+            InputStatistics.Measure(rgb, 224, 224);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
 }
