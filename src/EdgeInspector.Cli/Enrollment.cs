@@ -20,6 +20,7 @@ public static class Enrollment
             var inputs = new List<byte[]>(goods.Count);
             using (var files = new ImageFileInput())
             {
+                (string File, int Width, int Height)? first = null;
                 foreach (string file in goods)
                 {
                     var input = source.Manifest.Input;
@@ -27,6 +28,13 @@ public static class Enrollment
                     if (!files.TryWrite(file, input, prepared))
                     {
                         throw ServingPath.Unreadable(file);
+                    }
+
+                    var (w, h) = files.LastImageSize;
+                    first ??= (file, w, h);
+                    if ((w, h) != (first.Value.Width, first.Value.Height))
+                    {
+                        throw new CliException($"good images of mixed sizes: '{file}' is {w}x{h} but '{first.Value.File}' is {first.Value.Width}x{first.Value.Height}. Each size is squashed differently into the model's {input.Width}x{input.Height} input, so the bank would learn the squashing; enroll on images of one camera setup (crop or resize them to one size first)");
                     }
 
                     inputs.Add(prepared);

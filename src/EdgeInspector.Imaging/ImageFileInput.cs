@@ -14,6 +14,9 @@ public sealed class ImageFileInput : IDisposable
     private readonly FramePool _pool = new(maxRetained: 2);
     private readonly ModelInputWriter _writer = new();
 
+    /// <summary>Width and height of the last image <see cref="TryWrite"/> decoded (before any resize).</summary>
+    public (int Width, int Height) LastImageSize { get; private set; }
+
     /// <summary>Writes the uint8 RGB input of <paramref name="imagePath"/> for <paramref name="input"/>; false when the file is missing or not an image.</summary>
     public bool TryWrite(string imagePath, ModelInput input, byte[] destination)
     {
@@ -25,6 +28,7 @@ public sealed class ImageFileInput : IDisposable
 
         int width = bgr.Width;
         int height = bgr.Height;
+        LastImageSize = (width, height);
         using var frame = _pool.Rent(width, height, PixelFormat.Bgr8, 0, 0, 0);
         for (int y = 0; y < height; y++)
         {
