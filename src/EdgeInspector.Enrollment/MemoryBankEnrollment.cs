@@ -99,6 +99,10 @@ public static class MemoryBankEnrollment
         var loader = new ModelLoader(new InferenceOptions { Providers = [ExecutionProviderKind.Cpu], IntraOpThreads = settings.IntraOpThreads }, NullLogger<ModelLoader>.Instance);
 
         // Thresholds: each half scored against a bank of the other half, so no part meets its own patches.
+        // A PatchCore model's per-position statistics come from the same held-out maps.
+        bool positional = PositionCalibration.Supports(model);
+        byte[] foldModel = positional ? PositionCalibration.WithIdentity(model) : model;
+        var positions = positional ? new PositionCalibration(goodInputs.Count, input.Width * input.Height, PositionCalibration.DistanceScale(model)) : null;
         var scores = new float[goodInputs.Count];
         float maxGoodMap = 0;
         for (int fold = 0; fold < 2; fold++)
@@ -106,18 +110,28 @@ public static class MemoryBankEnrollment
             cancellationToken.ThrowIfCancellationRequested();
             var rest = Enumerable.Range(0, goodInputs.Count).Where(i => i % 2 != fold).ToList();
             float[] foldBank = MemoryBank.Build(Concat(perPart, rest), width, maxSize: settings.MaxBank);
-            using var scratch = new ScratchPackage(source, OnnxInitializers.Replace(model, ModelLoader.MemoryBankName, new FloatTensor([foldBank.Length / width, width], foldBank)), $"{output}.fold{fold}.tmp");
+            using var scratch = new ScratchPackage(source, OnnxInitializers.Replace(foldModel, ModelLoader.MemoryBankName, new FloatTensor([foldBank.Length / width, width], foldBank)), $"{output}.fold{fold}.tmp");
             using var runner = loader.Load(scratch.Directory);
             for (int i = fold; i < goodInputs.Count; i += 2)
             {
                 scores[i] = runner.Run(goodInputs[i]);
                 maxGoodMap = Math.Max(maxGoodMap, runner.Map.Max());
+                positions?.Add(i, runner.Map);
             }
         }
 
         float[] bank = MemoryBank.Build(Concat(perPart, Enumerable.Range(0, goodInputs.Count)), width, maxSize: settings.MaxBank);
         int rows = bank.Length / width;
         log($"memory bank: {rows} of {goodInputs.Count * patches} patches (greedy coreset, max {settings.MaxBank})");
+        var replacements = new Dictionary<string, FloatTensor> { [ModelLoader.MemoryBankName] = new([rows, width], bank) };
+        if (positions is not null)
+        {
+            var (gain, bias) = positions.Solve();
+            replacements[PositionCalibration.GainName] = new(OnnxInitializers.Read(model, PositionCalibration.GainName).Dims, gain);
+            replacements[PositionCalibration.BiasName] = new(OnnxInitializers.Read(model, PositionCalibration.BiasName).Dims, bias);
+            (scores, maxGoodMap) = positions.HeldOutScores();
+            log("position statistics: each pixel's good distances mapped onto the image's (border and corner patches no longer set the score)");
+        }
 
         var decision = Calibrate(scores, maxGoodMap, source.Manifest.Decision.ScoreScale);
         string staging = output + ".enroll.tmp";
@@ -125,7 +139,7 @@ public static class MemoryBankEnrollment
         Directory.CreateDirectory(staging);
         try
         {
-            CopyWithBank(source, staging, new FloatTensor([rows, width], bank));
+            CopyWithBank(source, staging, replacements);
             var manifest = EnrolledManifest(source, rows, decision, scores, settings);
             // The agent's input guard: frames far from these good parts (dark, blurred, overexposed) are not scored.
             var guard = InputGuardRanges.From([.. goodInputs.Select(g => InputStatistics.Measure(g, input.Width, input.Height))]);
@@ -189,8 +203,8 @@ public static class MemoryBankEnrollment
         }
     }
 
-    /// <summary>Every listed file of the source; each ONNX model that has a bank (FP32 and INT8, not features.onnx) gets the new one.</summary>
-    private static void CopyWithBank(ModelPackage source, string staging, FloatTensor bank)
+    /// <summary>Every listed file of the source; each ONNX model that has a bank (FP32 and INT8, not features.onnx) gets the new initializers.</summary>
+    private static void CopyWithBank(ModelPackage source, string staging, IReadOnlyDictionary<string, FloatTensor> replacements)
     {
         foreach (string name in source.Manifest.Files.Keys)
         {
@@ -200,7 +214,15 @@ public static class MemoryBankEnrollment
             if (name.EndsWith(".onnx", StringComparison.Ordinal) && name != PatchFeatureExtractor.FileName)
             {
                 byte[] bytes = File.ReadAllBytes(from);
-                File.WriteAllBytes(to, OnnxInitializers.Contains(bytes, ModelLoader.MemoryBankName) ? OnnxInitializers.Replace(bytes, ModelLoader.MemoryBankName, bank) : bytes);
+                if (OnnxInitializers.Contains(bytes, ModelLoader.MemoryBankName))
+                {
+                    foreach (var (initializer, value) in replacements)
+                    {
+                        bytes = OnnxInitializers.Replace(bytes, initializer, value);
+                    }
+                }
+
+                File.WriteAllBytes(to, bytes);
             }
             else
             {

@@ -34,6 +34,23 @@ public sealed class DefaultEngineTests : IDisposable
         Assert.InRange(bank.Dims[0], 1024, 4096); // enrolled: a coreset, not the one-row placeholder
     }
 
+    [Fact]
+    public void Enrollment_wrote_per_position_statistics_that_lift_the_corners_less_than_the_centre()
+    {
+        // Corner patches read farther from the bank on every good part; enroll's statistics scale them down.
+        byte[] model = File.ReadAllBytes(_runner.Package.ModelPath);
+        var gain = OnnxInitializers.Read(model, "position_gain");
+        var bias = OnnxInitializers.Read(model, "position_bias");
+        int w = _runner.Width;
+        int h = _runner.Height;
+        Assert.Equal([1L, 1, h, w], gain.Dims);
+        Assert.Equal([1L, 1, h, w], bias.Dims);
+        float centre = gain.Data[(h / 2 * w) + (w / 2)];
+        float corner = gain.Data[0];
+        Assert.True(corner < centre, $"corner gain {corner}, centre gain {centre}");
+        Assert.Contains(bias.Data, b => b != 0);
+    }
+
     [Theory]
     [InlineData(101)]
     [InlineData(102)]

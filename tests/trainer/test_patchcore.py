@@ -28,8 +28,13 @@ def package(resnet18_onnx, tmp_path_factory):
     return out
 
 
-def _images(n, seed=0, size=SIZE):
-    return np.random.default_rng(seed).integers(0, 256, (n, size, size, 3), dtype=np.uint8)
+def _images(n, seed=0, size=SIZE, width=None):
+    return np.random.default_rng(seed).integers(0, 256, (n, size, width or size, 3), dtype=np.uint8)
+
+
+def _identity(model):
+    """position_gain, position_bias as exported: no per-position correction."""
+    return torch.ones(1, 1, model.height, model.width), torch.zeros(1, 1, model.height, model.width)
 
 
 def test_replays_the_cntk_graph(resnet, resnet18_onnx):
@@ -88,6 +93,8 @@ def test_package_follows_the_contract(package):
     inits = {t.name: onnx.numpy_helper.to_array(t) for t in graph.initializer}
     assert inits["memory_bank"].shape == (1, FEATURE_WIDTH)
     assert float(inits["distance_scale"]) == DISTANCE_SCALE
+    assert (inits["position_gain"] == 1).all() and inits["position_gain"].shape == (1, 1, SIZE, SIZE)
+    assert (inits["position_bias"] == 0).all() and inits["position_bias"].shape == (1, 1, SIZE, SIZE)
     ops = {n.op_type for n in graph.node}
     assert "BatchNormalization" not in ops and "TopK" not in ops and "ReduceMin" in ops
     feats = onnx.load(str(package / "features.onnx")).graph
@@ -95,19 +102,24 @@ def test_package_follows_the_contract(package):
 
 
 def test_onnx_matches_torch_with_a_real_bank(package, resnet18_onnx):
-    """Swap a bank of real patch features into model.onnx (as enroll does) and run it with the
-    numpy ONNX runner: map and score match the torch model within float rounding."""
+    """Swap a bank of real patch features and per-position statistics into model.onnx (as enroll
+    does) and run it with the numpy ONNX runner: map and score match the torch model within
+    float rounding."""
     feature_model, model = build_models(resnet18_onnx, SIZE)
     goods, tests = _images(2, seed=2), _images(2, seed=3)
+    g = torch.Generator().manual_seed(4)
+    gain = 0.5 + torch.rand(1, 1, SIZE, SIZE, generator=g)
+    bias = torch.randn(1, 1, SIZE, SIZE, generator=g)
     with torch.no_grad():
         bank = feature_model(torch.from_numpy(goods)).reshape(-1, FEATURE_WIDTH)
-        amap, score = model(torch.from_numpy(tests), bank, torch.tensor(DISTANCE_SCALE))
+        amap, score = model(torch.from_numpy(tests), bank, gain, bias, torch.tensor(DISTANCE_SCALE))
     features = OnnxNumpyRunner(package / "features.onnx").run({"image": goods})["patch_features"]
     assert np.abs(features.reshape(-1, FEATURE_WIDTH) - bank.numpy()).max() < 1e-3
     proto = onnx.load(str(package / "model.onnx"))
+    swapped = {"memory_bank": bank, "position_gain": gain, "position_bias": bias}
     for t in proto.graph.initializer:
-        if t.name == "memory_bank":
-            t.CopyFrom(onnx.numpy_helper.from_array(bank.numpy(), "memory_bank"))
+        if t.name in swapped:
+            t.CopyFrom(onnx.numpy_helper.from_array(swapped[t.name].numpy(), t.name))
     out = OnnxNumpyRunner(proto).run({"image": tests})
     assert out["anomaly_map"].shape == (2, 1, SIZE, SIZE)
     assert np.abs(out["anomaly_map"] - amap.numpy()).max() < 1e-4
@@ -127,15 +139,32 @@ def test_a_good_image_scores_below_a_damaged_copy(resnet18_onnx):
     damaged[60:64, 20:100] = 10
     with torch.no_grad():
         bank = feature_model(torch.from_numpy(good[None])).reshape(-1, FEATURE_WIDTH)
-        amap, score = model(torch.from_numpy(np.stack([shifted, damaged])), bank, torch.tensor(DISTANCE_SCALE))
+        amap, score = model(torch.from_numpy(np.stack([shifted, damaged])), bank, *_identity(model),
+                            torch.tensor(DISTANCE_SCALE))
     assert score[1] > score[0] + 0.05
     peak = np.unravel_index(amap[1, 0].numpy().argmax(), (128, 128))
     assert 48 <= peak[0] <= 76 and 16 <= peak[1] <= 104
 
 
+def test_a_non_square_input_keeps_the_frame_aspect(resnet18_onnx, tmp_path):
+    """640x480 frames at native scale: WIDTHxHEIGHT gives an input, map and per-position
+    statistics of that shape."""
+    export_patchcore(resnet18_onnx, tmp_path, image_size="96x64", log=lambda _: None)
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    assert manifest["input"] == {"width": 96, "height": 64, "resize": "area"}
+    out = OnnxNumpyRunner(tmp_path / "model.onnx").run({"image": _images(1, seed=6, size=64, width=96)})
+    assert out["anomaly_map"].shape == (1, 1, 64, 96)
+    inits = {t.name: t for t in onnx.load(str(tmp_path / "model.onnx")).graph.initializer}
+    assert list(inits["position_gain"].dims) == [1, 1, 64, 96]
+
+
 def test_image_size_is_checked(resnet18_onnx, tmp_path):
-    with pytest.raises(ExportError, match="image size 200: use a multiple of 16"):
+    with pytest.raises(ExportError, match="image size 200: width and height must be multiples of 16"):
         export_patchcore(resnet18_onnx, tmp_path, image_size=200, log=lambda _: None)
+    with pytest.raises(ExportError, match="image size '640x470': width and height must be multiples of 16"):
+        export_patchcore(resnet18_onnx, tmp_path, image_size="640x470", log=lambda _: None)
+    with pytest.raises(ExportError, match="image size 'big': give one number"):
+        export_patchcore(resnet18_onnx, tmp_path, image_size="big", log=lambda _: None)
     with pytest.raises(ExportError, match="resize 'nearest': use area"):
         export_patchcore(resnet18_onnx, tmp_path, resize="nearest", log=lambda _: None)
     with pytest.raises(ExportError, match="--int8 needs calibration images"):

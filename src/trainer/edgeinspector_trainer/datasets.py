@@ -124,12 +124,14 @@ def select(samples, split):
 
 
 def read_image(path, size=None):
-    """RGB uint8 [H,W,3], resized bilinearly to size x size (what the edge agent does)."""
+    """RGB uint8 [H,W,3], resized bilinearly to size x size, or to (width, height) when size is a tuple."""
     img = cv2.imread(str(path), cv2.IMREAD_COLOR)
     if img is None:
         raise DatasetError(f"{path}: cannot be read as an image (corrupt or not an image); replace or remove it")
     img = cv2.cvtColor(img, cv2.COLOR_BGR2RGB)
-    return cv2.resize(img, (size, size), interpolation=cv2.INTER_LINEAR) if size else img
+    if not size:
+        return img
+    return cv2.resize(img, size if isinstance(size, tuple) else (size, size), interpolation=cv2.INTER_LINEAR)
 
 
 def read_mask(path, image_path, size=None):

@@ -140,14 +140,16 @@ def export_onnx(model, path, text_features, memory_bank=None):
 
 def freeze_inputs(path, names, values, size):
     """Turn the exported graph inputs `names` into named initializers holding `values` (so enroll
-    and the reference can find and replace them) and state the contract's output shapes."""
+    and the reference can find and replace them) and state the contract's output shapes. size: the
+    input's side, or (width, height)."""
+    width, height = size if isinstance(size, tuple) else (size, size)
     proto = onnx.load(str(path))
     graph = proto.graph
     for name, value in zip(names, values):
         inp = next(i for i in graph.input if i.name == name)
         graph.input.remove(inp)
         graph.initializer.append(onnx.numpy_helper.from_array(value.detach().float().numpy(), name))
-    for out, dims in zip(graph.output, (["N", 1, size, size], ["N"])):
+    for out, dims in zip(graph.output, (["N", 1, height, width], ["N"])):
         shape = out.type.tensor_type.shape
         del shape.dim[:]
         for d in dims:
@@ -198,6 +200,7 @@ def write_manifest(pkg_dir, files, name, version, backbone, image_size, decision
     "int8": "model.int8.onnx"} -- which file serves which precision (default: FP32 model.onnx only).
     resize: how the agent brings a frame to the input size. extra: further top-level fields."""
     pkg = Path(pkg_dir)
+    width, height = image_size if isinstance(image_size, tuple) else (image_size, image_size)
     if "model.onnx" not in files:
         raise ExportError(f"{pkg / 'model.onnx'}: missing; the package needs it")
     files = {f: {"sha256": sha256_file(pkg / f), "bytes": (pkg / f).stat().st_size} for f in sorted(files)}
@@ -205,7 +208,7 @@ def write_manifest(pkg_dir, files, name, version, backbone, image_size, decision
         "format": 1, "name": name, "version": int(version),
         "created_utc": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "description": description, "backbone": backbone,
-        "input": {"width": image_size, "height": image_size, "resize": resize},
+        "input": {"width": width, "height": height, "resize": resize},
         "decision": decision, "metrics": metrics, "files": files,
         "models": dict(models or {"fp32": "model.onnx"}),
         **(extra or {}),

@@ -7,10 +7,15 @@ patches (greedy coreset, built by `edge-inspector enroll` or on the device by `c
 is the `memory_bank` initializer of model.onnx; each patch's anomaly is its Euclidean distance
 to the nearest bank row, computed as |x|^2 - 2 x.B^T + |B|^2 and ReduceMin (one MatMul and
 static shapes, which TensorRT runs as a GEMM; no TopK). The patch map is upsampled to the input
-size, smoothed with a Gaussian of sigma 4 and squashed into [0,1) as d / (d + distance_scale)
-(monotonic, so rankings and AUROC are the distance's); the image score is the map's maximum.
+size and smoothed with a Gaussian of sigma 4; each pixel's distance is then mapped through the
+per-pixel affine `position_gain`, `position_bias` (identity until enroll sets them from the good
+parts: a border or corner patch has fewer like it in the bank and reads farther from it on every
+good part, so without this a part's maximum sits in a corner), clamped at 0 and squashed into
+[0,1) as d / (d + distance_scale) (monotonic); the image score is the map's maximum.
 
-Same package contract as the CLIP engine: input `image` uint8 [N,H,W,3] RGB (channel order and
+The input may be non-square (`--image-size 640x480`: a 640x480 camera frame at its native
+scale, where 1-2 px defects stay visible). Same package contract as the CLIP engine: input
+`image` uint8 [N,H,W,3] RGB (channel order and
 ImageNet mean applied in the graph), outputs `anomaly_map` [N,1,H,W] and `score` [N];
 features.onnx gives `patch_features` [N,P,384] for enrollment."""
 from pathlib import Path
@@ -32,6 +37,20 @@ FEATURE_WIDTH = 128 + 256
 # on the validation surfaces: 6.5-8.9): the map reads ~0.5 there and keeps resolution above it.
 DISTANCE_SCALE = 6.0
 MIN_IMAGE_SIZE = 64
+
+
+def parse_image_size(text):
+    """'224' or 'WxH' (e.g. '640x480') -> (width, height), each a multiple of 16 of at least 64."""
+    parts = str(text).lower().split("x")
+    try:
+        w, h = (int(parts[0]), int(parts[0])) if len(parts) == 1 else (int(parts[0]), int(parts[1]))
+    except ValueError:
+        raise ExportError(f"image size {text!r}: give one number (224) or WIDTHxHEIGHT (640x480)") from None
+    if len(parts) > 2 or min(w, h) < MIN_IMAGE_SIZE or w % 16 or h % 16:
+        raise ExportError(f"image size {text!r}: width and height must be multiples of 16 of at least "
+                          f"{MIN_IMAGE_SIZE} (layer3 has stride 16); 224 is the default, 640x480 sees a "
+                          "640x480 frame at its native scale")
+    return w, h
 
 
 class PatchCoreFeatures(nn.Module):
@@ -69,13 +88,14 @@ def nearest_distance(patches, bank):
 
 
 class PatchCoreModel(nn.Module):
-    """model.onnx: (image, memory_bank, distance_scale) -> (anomaly_map [N,1,H,W], score [N])."""
+    """model.onnx: (image, memory_bank, position_gain, position_bias, distance_scale) ->
+    (anomaly_map [N,1,H,W], score [N])."""
 
-    def __init__(self, features, size):
+    def __init__(self, features, width, height):
         super().__init__()
         self.features = features
-        self.size = size
-        radius = min(int(4 * SMOOTHING_SIGMA + 0.5), size - 1)
+        self.width, self.height = width, height
+        radius = min(int(4 * SMOOTHING_SIGMA + 0.5), min(width, height) - 1)
         k = gaussian_kernel(SMOOTHING_SIGMA, radius)
         self.radius = radius
         self.register_buffer("smooth_h", k.reshape(1, 1, 1, -1))
@@ -86,21 +106,19 @@ class PatchCoreModel(nn.Module):
         feats = self.features(image)
         h, w = int(feats.shape[2]), int(feats.shape[3])  # static grid; the batch stays dynamic (-1)
         dist = nearest_distance(feats.flatten(2).transpose(1, 2), memory_bank).reshape(-1, 1, h, w)
-        dist = F.interpolate(dist, size=(self.size, self.size), mode="bilinear", align_corners=False)
+        dist = F.interpolate(dist, size=(self.height, self.width), mode="bilinear", align_corners=False)
         return smooth(dist, self.smooth_h, self.smooth_v, self.radius).clamp(min=0)
 
-    def forward(self, image, memory_bank, distance_scale):
-        dist = self.distance_map(image, memory_bank)
+    def forward(self, image, memory_bank, position_gain, position_bias, distance_scale):
+        dist = (self.distance_map(image, memory_bank) * position_gain + position_bias).clamp(min=0)
         amap = dist / (dist + distance_scale)
         return amap, amap.flatten(1).amax(1)
 
 
 def build_models(weights, image_size=224, channel_order="bgr", verify=True):
-    if image_size < MIN_IMAGE_SIZE or image_size % 16:
-        raise ExportError(f"image size {image_size}: use a multiple of 16 of at least {MIN_IMAGE_SIZE} "
-                          "(layer3 has stride 16); 224 is the default, 256 and 320 see finer defects")
+    width, height = parse_image_size(image_size)
     features = PatchCoreFeatures(load_cntk_resnet(weights, verify), channel_order).eval()
-    return PatchFeatureModel(features).eval(), PatchCoreModel(features, image_size).eval()
+    return PatchFeatureModel(features).eval(), PatchCoreModel(features, width, height).eval()
 
 
 def export_patchcore(weights, out, image_size=224, channel_order="bgr", int8=False, calibration=None,
@@ -117,17 +135,18 @@ def export_patchcore(weights, out, image_size=224, channel_order="bgr", int8=Fal
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     feature_model, model = build_models(weights, image_size, channel_order, verify)
-    dummy = torch.zeros(1, image_size, image_size, 3, dtype=torch.uint8)
+    dummy = torch.zeros(1, model.height, model.width, 3, dtype=torch.uint8)
     _torch_export(feature_model, (dummy,), out / "features.onnx", ["image"], ["patch_features"],
                   {"image": {0: "N"}, "patch_features": {0: "N"}})
     log(f"wrote {out / 'features.onnx'}")
     bank = torch.zeros(1, FEATURE_WIDTH)
     scale = torch.tensor(DISTANCE_SCALE, dtype=torch.float32)
     export_model_onnx(model, out / "model.onnx", bank, scale)
+    size = (model.width, model.height)
     log(f"wrote {out / 'model.onnx'} (placeholder memory bank: run edge-inspector enroll)")
     files, models = ["model.onnx", "features.onnx"], {"fp32": "model.onnx"}
     if int8:
-        calib = good_images(calibration, image_size)[:MAX_CALIBRATION_IMAGES]
+        calib = good_images(calibration, size)[:MAX_CALIBRATION_IMAGES]
         quantize_qdq(out / "model.onnx", out / "model.int8.onnx", list(calib))
         files.append("model.int8.onnx")
         models["int8"] = "model.int8.onnx"
@@ -136,18 +155,20 @@ def export_patchcore(weights, out, image_size=224, channel_order="bgr", int8=Fal
     engine = {"kind": "patchcore", "layers": ["layer2", "layer3"], "feature_width": FEATURE_WIDTH,
               "channel_order": channel_order, "weights_sha256": RESNET18_SHA256 if verify else None}
     manifest = write_manifest(
-        out, files, name, version, BACKBONE, image_size, decision, {},
+        out, files, name, version, BACKBONE, size, decision, {},
         f"PatchCore on ImageNet ResNet18 (layer2+layer3, 3x3 aggregation, {channel_order.upper()} input), "
         "placeholder memory bank (not enrolled)", models, resize=resize, extra={"engine": engine})
     return manifest
 
 
-def export_model_onnx(model, path, bank, scale):
-    """model.onnx with `memory_bank` (row count symbolic, so enroll can swap in any size) and
-    `distance_scale` as named initializers."""
-    size = model.size
-    dummy = torch.zeros(1, size, size, 3, dtype=torch.uint8)
-    names = ["image", "memory_bank", "distance_scale"]
-    _torch_export(model, (dummy, bank, scale), path, names, ["anomaly_map", "score"],
+def export_model_onnx(model, path, bank, scale, gain=None, bias=None):
+    """model.onnx with `memory_bank` (row count symbolic, so enroll can swap in any size),
+    `position_gain` and `position_bias` [1,1,H,W] (identity unless given) and `distance_scale`
+    as named initializers."""
+    dummy = torch.zeros(1, model.height, model.width, 3, dtype=torch.uint8)
+    gain = torch.ones(1, 1, model.height, model.width) if gain is None else gain
+    bias = torch.zeros(1, 1, model.height, model.width) if bias is None else bias
+    names = ["image", "memory_bank", "position_gain", "position_bias", "distance_scale"]
+    _torch_export(model, (dummy, bank, gain, bias, scale), path, names, ["anomaly_map", "score"],
                   {"image": {0: "N"}, "memory_bank": {0: "M"}, "anomaly_map": {0: "N"}, "score": {0: "N"}})
-    return freeze_inputs(path, names[1:], (bank, scale), size)
+    return freeze_inputs(path, names[1:], (bank, gain, bias, scale), (model.width, model.height))
