@@ -108,6 +108,8 @@ public static class AgentHostExtensions
         services.AddSingleton<IValidateOptions<InferenceOptions>, InferenceOptionsValidator>();
         services.AddSingleton<IValidateOptions<LightOptions>, LightOptionsValidator>();
         services.AddSingleton<IValidateOptions<MqttOptions>, MqttOptionsValidator>();
+        services.AddOptions<DriftOptions>().BindConfiguration(DriftOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<DriftOptions>, DriftOptionsValidator>();
         services.AddOptions<CaptureOptions>().BindConfiguration(CaptureOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<CaptureOptions>, CaptureOptionsValidator>();
 
@@ -143,6 +145,15 @@ public static class AgentHostExtensions
         }
 
         services.AddPartCapture();
+        services.AddSingleton(sp =>
+        {
+            var serving = sp.GetRequiredService<ServingModelLoader>();
+            var telemetry = sp.GetRequiredService<AgentTelemetry>();
+            var drift = new DriftWatch(sp.GetRequiredService<IOptions<DriftOptions>>().Value, telemetry, () => serving.ServingPackage?.Manifest.GoodScores);
+            telemetry.SetDrift(drift.Status);
+            return drift;
+        });
+        services.AddSingleton<IInspectionTap>(sp => sp.GetRequiredService<DriftWatch>());
         services.AddSingleton<InspectionPipelineFactory>();
         services.AddSingleton<PipelineService>();
         services.AddHostedService(sp => sp.GetRequiredService<PipelineService>());

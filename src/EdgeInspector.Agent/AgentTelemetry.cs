@@ -34,6 +34,7 @@ public sealed class AgentTelemetry
     private Func<string?> _inputGuard = () => null;
     private Func<OutboxStatus>? _outbox;
     private Func<CaptureStatus>? _capture;
+    private Func<DriftStatus?>? _drift;
     private string? _modelLoadPhase;
     private long _modelLoadStart;
     private readonly DeviceHealthProbe _health = new();
@@ -98,6 +99,8 @@ public sealed class AgentTelemetry
     public void SetOutbox(Func<OutboxStatus> outbox) => _outbox = outbox;
 
     public void SetCapture(Func<CaptureStatus> capture) => _capture = capture;
+
+    public void SetDrift(Func<DriftStatus?> drift) => _drift = drift;
 
     /// <summary>The phase of a model load in progress; null when it is done.</summary>
     public void SetModelLoad(string? phase)
@@ -194,6 +197,7 @@ public sealed class AgentTelemetry
         Outbox = _outbox?.Invoke(),
         Health = _health.Read(_stateDirectory),
         Capture = _capture?.Invoke(),
+        Drift = _drift?.Invoke(),
         Ts = DateTimeOffset.UtcNow,
     };
 }

@@ -56,6 +56,10 @@ public sealed record AgentStatus
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public CaptureStatus? Capture { get; init; }
 
+    /// <summary>The rolling window of scored parts the drift watch judges (Drift:Enabled); reason is why status is degraded by drift, else null.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public DriftStatus? Drift { get; init; }
+
     public required DateTimeOffset Ts { get; init; }
 }
 
@@ -85,6 +89,9 @@ public sealed record OutboxStatus(bool Durable, long Queued, long Dropped);
 
 /// <summary>Dropped: not kept because the writer was behind, the disk refused or there was no room; evicted: removed, oldest first, to make room.</summary>
 public sealed record CaptureStatus(long Held, long Bytes, long Dropped, long Evicted);
+
+/// <summary>Window: its size; parts: how many it holds so far; scores are normalised (0.5 = threshold).</summary>
+public sealed record DriftStatus(int Window, int Parts, double NgRate, double ScoreP50, double ScoreP95, string? Reason);
 
 public sealed record InspectionCounts(long Inspected, long Ok, long Ng, long Error);
 
