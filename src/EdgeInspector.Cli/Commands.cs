@@ -87,6 +87,15 @@ public static class Commands
               device goes back to its previous package (--to: only if that is VERSION); exit 0
               when it did. --key is the signing key here, --cert-key the TLS client key.
 
+          edge-inspector collect --broker URI --device ID --out data/COMP/product [--since TIME]
+                                 [--kinds ng,uncertain,ok,error] [--description TEXT] [--ack] [--timeout 30]
+              pulls the device's captured parts (Capture:Enabled) over MQTT into a new collection
+              round OUT/<yyyyMMdd>_V<nn>_<description>/: images under test/<kind>/, labels.csv and
+              labels.json (the device's verdict as the suggested label) and dataset-manifest.json
+              (SHA-256 per file, as the trainer's verify-dataset checks). Chunked and resumable: a
+              rerun continues an unfinished round and skips what arrived. --ack deletes on the device
+              what arrived. docs/data-loop.md.
+
           edge-inspector VERB --help
               one verb's options. edge-inspector completion bash prints a bash completion script
               (eval "$(edge-inspector completion bash)"); a mistyped verb or option gets a suggestion.
@@ -143,6 +152,11 @@ public static class Commands
             if (args[0] == "push")
             {
                 return await PushAsync(CommandTree.Parse("push", rest), stdout, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (args[0] == "collect")
+            {
+                return await CollectAsync(CommandTree.Parse("collect", rest), stdout, cancellationToken).ConfigureAwait(false);
             }
 
             if (args[0] == "rollback")
@@ -589,6 +603,33 @@ public static class Commands
         var result = await rollback.RunAsync(device, to, cancellationToken).ConfigureAwait(false);
         stdout.WriteLine(result);
         return result.Ok ? 0 : 1;
+    }
+
+    private static async Task<int> CollectAsync(Arguments a, TextWriter stdout, CancellationToken cancellationToken)
+    {
+        var connection = Connection(a);
+        string device = a.Required("--device");
+        string output = a.Required("--out");
+        DateTimeOffset? since = null;
+        if (a.Value("--since") is { } sinceText)
+        {
+            since = DateTimeOffset.TryParse(sinceText, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t)
+                ? t
+                : throw new CliException($"collect: --since '{sinceText}' is not a time; write RFC 3339, e.g. 2026-12-01T00:00:00Z or 2026-12-01");
+        }
+
+        string[] known = ["ng", "uncertain", "ok", "error"];
+        string[] kinds = a.Value("--kinds") is { } list ? list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : known;
+        if (kinds.Length == 0 || kinds.FirstOrDefault(k => !known.Contains(k)) is { } unknown)
+        {
+            throw new CliException($"collect: --kinds has '{a.Value("--kinds")}'; write a comma list of ng, uncertain, ok, error");
+        }
+
+        var request = new CollectRequest(device, output, since, kinds, a.Value("--description") ?? device, a.Flag("--ack"),
+            a.Int("--chunk-bytes", 128 * 1024, 256, 128 * 1024), TimeSpan.FromSeconds(a.Int("--timeout", 30, 1, 3600)));
+        var collector = new PartCollector(connection, a.Value("--topic-root") ?? "edgeinspector", stdout);
+        stdout.WriteLine(await collector.RunAsync(request, cancellationToken).ConfigureAwait(false));
+        return 0;
     }
 
     /// <summary>--broker and the credentials/TLS options; a CA or client certificate needs mqtts://.</summary>
