@@ -9,7 +9,8 @@ namespace EdgeInspector.Cli;
 
 /// <summary>
 /// One collection round on the workstation: <c>OUT/&lt;yyyyMMdd&gt;_V&lt;nn&gt;_&lt;description&gt;/</c>
-/// with the images under <c>test/&lt;kind&gt;/</c> (each with its device record), label records
+/// in MVTec layout, so eval and the trainer read it as it is: each image under <c>test/good/</c>,
+/// <c>test/ng/</c> or <c>test/error/</c> by the device's verdict (with its device record), label records
 /// (labels.csv, labels.json: the device's verdict as the suggested label, for a person to confirm)
 /// and dataset-manifest.json, the SHA-256 manifest the trainer verifies. While a round is being
 /// collected it holds <see cref="StateFile"/>; a rerun for the same device resumes it.
@@ -106,8 +107,15 @@ public sealed partial class CollectionRound
         return ids;
     }
 
-    /// <summary>Where a part's image goes: test/&lt;kind&gt;/&lt;image file&gt;.</summary>
-    public string ImagePath(string kind, string imageFile) => Path.Combine(Directory, "test", kind, imageFile);
+    /// <summary>Where a part's image goes: test/good, test/ng or test/error by the device's verdict (OK, NG, ERROR).</summary>
+    public string ImagePath(string verdict, string imageFile) => Path.Combine(Directory, "test", Folder(verdict), imageFile);
+
+    public static string Folder(string verdict) => verdict switch
+    {
+        "OK" => "good",
+        "NG" => "ng",
+        _ => "error",
+    };
 
     /// <summary>
     /// Finishes the round: label records from the device records of every image in it, the SHA-256

@@ -90,7 +90,7 @@ public static class Commands
           edge-inspector collect --broker URI --device ID --out data/COMP/product [--since TIME]
                                  [--kinds ng,uncertain,ok,error] [--description TEXT] [--ack] [--timeout 30]
               pulls the device's captured parts (Capture:Enabled) over MQTT into a new collection
-              round OUT/<yyyyMMdd>_V<nn>_<description>/: images under test/<kind>/, labels.csv and
+              round OUT/<yyyyMMdd>_V<nn>_<description>/: images under test/good|ng|error/, labels.csv and
               labels.json (the device's verdict as the suggested label) and dataset-manifest.json
               (SHA-256 per file, as the trainer's verify-dataset checks). Chunked and resumable: a
               rerun continues an unfinished round and skips what arrived. --ack deletes on the device

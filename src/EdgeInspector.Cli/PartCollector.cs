@@ -111,7 +111,7 @@ public sealed class PartCollector(BrokerConnection connection, string topicRoot,
             }
             else
             {
-                long got = await FetchAsync(device, part, round.ImagePath(part.Kind, part.Image), request.ChunkBytes, cancellationToken).ConfigureAwait(false);
+                long got = await FetchAsync(device, part, round.ImagePath(part.Verdict, part.Image), request.ChunkBytes, cancellationToken).ConfigureAwait(false);
                 received += got > 0 ? 1 : 0;
                 bytes += got;
             }
@@ -246,20 +246,19 @@ public sealed class PartCollector(BrokerConnection connection, string topicRoot,
     }
 
     /// <summary>One part of cmd/capture-list's answer.</summary>
-    private sealed record ListedPart(string Id, string Kind, DateTimeOffset Ts, string Image, long Bytes, string Sha256)
+    private sealed record ListedPart(string Id, string Verdict, DateTimeOffset Ts, string Image, long Bytes, string Sha256)
     {
         public static ListedPart From(JsonObject p)
         {
             string id = (string)p["id"]!;
             string image = (string)p["image"]!;
-            string kind = (string)p["kind"]!;
-            // Names from the device become paths here: only plain file names and known kinds.
-            if (Path.GetFileName(image) != image || image.Contains("..", StringComparison.Ordinal) || kind is not ("ng" or "uncertain" or "ok" or "error"))
+            // The image name becomes a path here: only a plain file name.
+            if (Path.GetFileName(image) != image || image.Contains("..", StringComparison.Ordinal) || image.StartsWith('.'))
             {
-                throw new CliException($"the device listed part '{id}' with image '{image}' and kind '{kind}': not a plain file name and a known kind; is it an EdgeInspector agent?");
+                throw new CliException($"the device listed part '{id}' with image '{image}', not a plain file name; is it an EdgeInspector agent?");
             }
 
-            return new ListedPart(id, kind, p["ts"]!.GetValue<DateTimeOffset>(), image, p["bytes"]!.GetValue<long>(), (string)p["sha256"]!);
+            return new ListedPart(id, (string)p["verdict"]!, p["ts"]!.GetValue<DateTimeOffset>(), image, p["bytes"]!.GetValue<long>(), (string)p["sha256"]!);
         }
     }
 

@@ -73,8 +73,9 @@ public sealed class CollectEndToEndTests(ITestOutputHelper output) : IDisposable
 
         // The rerun resumes the same round and skips the images already complete.
         using var log = new StringWriter();
+        var watch = System.Diagnostics.Stopwatch.StartNew();
         var resumed = await new PartCollector(connection, "edgeinspector", log).RunAsync(request, CancellationToken.None);
-        output.WriteLine(log.ToString() + resumed);
+        output.WriteLine($"{log}{resumed} in {watch.Elapsed.TotalSeconds:F1} s ({resumed.BytesReceived / 1e6 / watch.Elapsed.TotalSeconds:F1} MB/s in {chunk / 1024} KiB chunks)");
 
         Assert.Equal(round, resumed.Round);
         Assert.Single(Directory.GetDirectories(Out));
@@ -89,7 +90,7 @@ public sealed class CollectEndToEndTests(ITestOutputHelper output) : IDisposable
         {
             var record = JsonNode.Parse(File.ReadAllText(Path.ChangeExtension(image, ".json")))!;
             Assert.Equal((string)record["sha256"]!, Sha256(image));
-            Assert.Equal(Path.GetFileName(Path.GetDirectoryName(image)), (string)record["kind"]!);
+            Assert.Equal(Path.GetFileName(Path.GetDirectoryName(image)), CollectionRound.Folder((string)record["verdict"]!["verdict"]!));
         }
 
         // The round is what the trainer reads: label records for every image and a manifest that verifies.
