@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
@@ -108,14 +107,7 @@ public sealed partial class CollectionRound
     }
 
     /// <summary>Where a part's image goes: test/good, test/ng or test/error by the device's verdict (OK, NG, ERROR).</summary>
-    public string ImagePath(string verdict, string imageFile) => Path.Combine(Directory, "test", Folder(verdict), imageFile);
-
-    public static string Folder(string verdict) => verdict switch
-    {
-        "OK" => "good",
-        "NG" => "ng",
-        _ => "error",
-    };
+    public string ImagePath(string verdict, string imageFile) => Path.Combine(Directory, "test", LabelRecords.Folder(LabelRecords.FromVerdict(verdict)), imageFile);
 
     /// <summary>
     /// Finishes the round: label records from the device records of every image in it, the SHA-256
@@ -124,18 +116,12 @@ public sealed partial class CollectionRound
     public int Finish()
     {
         var records = new JsonArray();
-        var csv = new StringBuilder("image_id,label,description,score,model_version,suggested\n");
         foreach (string recordPath in System.IO.Directory.EnumerateFiles(Path.Combine(Directory, "test"), "*.json", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
         {
             var record = JsonNode.Parse(File.ReadAllText(recordPath))!.AsObject();
             var verdict = record["verdict"]!.AsObject();
             string imageId = (string)record["image"]!;
-            string label = (string?)verdict["verdict"] switch
-            {
-                "OK" => "normal",
-                "NG" => "anomaly",
-                _ => "error",
-            };
+            string label = LabelRecords.FromVerdict((string?)verdict["verdict"]);
             double score = (double)verdict["score"]!;
             int? version = (int?)verdict["model"]?["version"];
             records.Add(new JsonObject
@@ -147,11 +133,9 @@ public sealed partial class CollectionRound
                 ["model_version"] = version,
                 ["suggested"] = true,
             });
-            csv.Append(CultureInfo.InvariantCulture, $"{imageId},{label},{Csv(Description)},{score:R},{version},true\n");
         }
 
-        File.WriteAllText(Path.Combine(Directory, "labels.csv"), csv.ToString());
-        File.WriteAllText(Path.Combine(Directory, "labels.json"), new JsonObject { ["records"] = records }.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+        LabelRecords.Write(Directory, records);
         File.Delete(Path.Combine(Directory, StateFile));
         WriteManifest(Directory);
         return records.Count;
@@ -175,6 +159,4 @@ public sealed partial class CollectionRound
 
         File.WriteAllText(Path.Combine(directory, Manifest), new JsonObject { ["format"] = 1, ["files"] = files }.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
     }
-
-    private static string Csv(string text) => text.AsSpan().IndexOfAny(",\"\n\r") >= 0 ? "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : text;
 }

@@ -86,6 +86,12 @@ internal static class CommandTree
             ("--ack", null, "delete on the device what arrived and was verified"), ("--timeout", "S", "seconds to wait for each answer (default 30)"),
             ("--chunk-bytes", "N", "chunk size (default 131072)"),
         ]),
+        ("label", "Lists a collection round's suggested labels, nearest the threshold first, or confirms or corrects them (docs/data-loop.md).",
+        [
+            ("--round", "DIR", "a round written by collect"), ("--image", "ID", "the image to label (its image_id)"),
+            ("--label", "normal|anomaly|error", "the label it gets"), ("--description", "TEXT", "what the person saw (with --image)"),
+            ("--confirm-rest", null, "confirm every remaining suggestion"),
+        ]),
         ("weights", "Checks and prints the path of the default engine's ImageNet ResNet18.", []),
         ("completion", "Prints a shell completion script: eval \"$(edge-inspector completion bash)\"", [("bash", null, "the shell (bash, the default)")]),
     ];

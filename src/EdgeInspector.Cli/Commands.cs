@@ -96,6 +96,11 @@ public static class Commands
               rerun continues an unfinished round and skips what arrived. --ack deletes on the device
               what arrived. docs/data-loop.md.
 
+          edge-inspector label --round DIR [--image ID --label normal|anomaly|error [--description TEXT] | --confirm-rest]
+              a person's review of a round's labels: without a change it lists the suggestions
+              nearest the threshold first; --image sets one (and moves the image to test/good, ng
+              or error); --confirm-rest accepts the rest. Rewrites labels.csv/json and the manifest.
+
           edge-inspector VERB --help
               one verb's options. edge-inspector completion bash prints a bash completion script
               (eval "$(edge-inspector completion bash)"); a mistyped verb or option gets a suggestion.
@@ -172,6 +177,7 @@ public static class Commands
                 "keygen" => Keygen(CommandTree.Parse("keygen", rest), stdout),
                 "sign" => Sign(CommandTree.Parse("sign", rest), stdout),
                 "weights" => Weights(rest, stdout),
+                "label" => Label(CommandTree.Parse("label", rest), stdout),
                 _ => throw new CliException($"unknown command '{args[0]}' (commands: {string.Join(", ", CommandTree.VerbNames)}, help){(CommandTree.Closest(args[0], CommandTree.VerbNames) is { } verb ? $"; did you mean {verb}?" : "")}"),
             };
         }
@@ -629,6 +635,38 @@ public static class Commands
             a.Int("--chunk-bytes", 128 * 1024, 256, 128 * 1024), TimeSpan.FromSeconds(a.Int("--timeout", 30, 1, 3600)));
         var collector = new PartCollector(connection, a.Value("--topic-root") ?? "edgeinspector", stdout);
         stdout.WriteLine(await collector.RunAsync(request, cancellationToken).ConfigureAwait(false));
+        return 0;
+    }
+
+    private static int Label(Arguments a, TextWriter stdout)
+    {
+        var review = new LabelReview(a.Required("--round"));
+        string? image = a.Value("--image");
+        string? label = a.Value("--label");
+        if ((image is null) != (label is null) || (a.Value("--description") is not null && image is null))
+        {
+            throw new CliException("label: --image and --label go together (--description only with them); or give neither to list the suggestions");
+        }
+
+        if (image is not null && a.Flag("--confirm-rest"))
+        {
+            throw new CliException("label: give either --image ID --label L or --confirm-rest, not both");
+        }
+
+        if (image is not null)
+        {
+            review.Set(image, label!, a.Value("--description"));
+            stdout.WriteLine($"{image}: {label} (confirmed)");
+        }
+        else if (a.Flag("--confirm-rest"))
+        {
+            stdout.WriteLine($"{review.ConfirmRest()} suggested labels confirmed");
+        }
+        else
+        {
+            review.List(stdout);
+        }
+
         return 0;
     }
 
