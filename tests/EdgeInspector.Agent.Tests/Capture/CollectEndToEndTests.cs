@@ -90,7 +90,7 @@ public sealed class CollectEndToEndTests(ITestOutputHelper output) : IDisposable
         {
             var record = JsonNode.Parse(File.ReadAllText(Path.ChangeExtension(image, ".json")))!;
             Assert.Equal((string)record["sha256"]!, Sha256(image));
-            Assert.Equal(Path.GetFileName(Path.GetDirectoryName(image)), CollectionRound.Folder((string)record["verdict"]!["verdict"]!));
+            Assert.Equal(Path.GetFileName(Path.GetDirectoryName(image)), LabelRecords.Folder(LabelRecords.FromVerdict((string?)record["verdict"]!["verdict"])));
         }
 
         // The round is what the trainer reads: label records for every image and a manifest that verifies.
