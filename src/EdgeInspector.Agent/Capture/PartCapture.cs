@@ -106,13 +106,9 @@ public sealed class PartCapture : IInspectionTap
     {
         var type = capture.Format.BytesPerPixel() == 3 ? MatType.CV_8UC3 : MatType.CV_8UC1;
         using var src = Mat.FromPixelData(capture.Height, capture.Width, type, capture.Pixels, capture.Width * capture.Format.BytesPerPixel());
-        using var rgb = new Mat();
-        using var bgr = new Mat();
-        FrameImage.ToRgb(src, capture.Format, rgb);
-        Cv2.CvtColor(rgb, bgr, ColorConversionCodes.RGB2BGR);
         return _options.Format == CaptureFormat.Png
-            ? bgr.ImEncode(".png")
-            : bgr.ImEncode(".jpg", new ImageEncodingParam(ImwriteFlags.JpegQuality, _options.JpegQuality));
+            ? FrameJpeg.Encode(src, capture.Format, ".png")
+            : FrameJpeg.Encode(src, capture.Format, ".jpg", new ImageEncodingParam(ImwriteFlags.JpegQuality, _options.JpegQuality));
     }
 
     private sealed record PendingCapture(Verdict Verdict, CaptureKind Kind, byte[] Pixels, int Width, int Height, PixelFormat Format);
