@@ -195,7 +195,7 @@ public sealed class PartCollector(BrokerConnection connection, string topicRoot,
 
         if (!download.Complete || answer is null)
         {
-            throw new CliException($"{part.Id}: the device stopped sending after {download.Next} chunks ({Attempts} attempts); run collect again to resume");
+            throw new CliException($"{part.Id}: the device stopped sending after {download.Next} chunks ({Attempts} attempts); check that the broker lets the device publish on its capture/# topics (deploy/mosquitto/acl, docs/broker-security.md), then run collect again to resume");
         }
 
         if (Sha256Of(partial) != part.Sha256)

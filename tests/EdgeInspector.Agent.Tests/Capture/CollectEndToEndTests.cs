@@ -44,7 +44,7 @@ public sealed class CollectEndToEndTests(ITestOutputHelper output) : IDisposable
             "--Agent:StateDirectory=" + _temp.Combine("state"), "--Capture:Enabled=true", "--Capture:OkSampleRate=0.2");
         await probe.WaitForAsync(p => Held(p) >= 3, Patience, "three captured parts in status");
         var connection = new BrokerConnection(BrokerAddress.Parse(broker.Uri));
-        const int chunk = 32 * 1024;
+        const int chunk = 128 * 1024;
         var request = new CollectRequest("demo", Out, null, ["ng", "uncertain", "ok", "error"], "night shift", Ack: false, ChunkBytes: chunk, Patience);
 
         // Interrupted as soon as the first partial image is on disk.
