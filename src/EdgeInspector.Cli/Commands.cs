@@ -626,9 +626,9 @@ public static class Commands
 
         string[] known = ["ng", "uncertain", "ok", "error"];
         string[] kinds = a.Value("--kinds") is { } list ? list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : known;
-        if (kinds.Length == 0 || kinds.FirstOrDefault(k => !known.Contains(k)) is { } unknown)
+        if (kinds.Length == 0 || kinds.FirstOrDefault(k => !known.Contains(k)) is not null)
         {
-            throw new CliException($"collect: --kinds has '{a.Value("--kinds")}'; write a comma list of ng, uncertain, ok, error");
+            throw new CliException($"collect: --kinds '{a.Value("--kinds")}' is not a list of kinds; write a comma list of ng, uncertain, ok, error (e.g. --kinds ng,uncertain)");
         }
 
         var request = new CollectRequest(device, output, since, kinds, a.Value("--description") ?? device, a.Flag("--ack"),
