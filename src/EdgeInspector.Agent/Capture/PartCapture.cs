@@ -58,6 +58,13 @@ public sealed class PartCapture : IInspectionTap
             return;
         }
 
+        if (_pending.Reader.Count >= _options.MaxPending)
+        {
+            // Behind: drop before copying a full-resolution frame for nothing.
+            Interlocked.Increment(ref _dropped);
+            return;
+        }
+
         byte[] pixels = _buffers.Rent(frame.Length);
         frame.Pixels.CopyTo(pixels);
         if (!_pending.Writer.TryWrite(new PendingCapture(part.Verdict, kind, pixels, frame.Width, frame.Height, frame.Format)))
