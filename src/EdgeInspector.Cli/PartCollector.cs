@@ -14,12 +14,13 @@ public sealed record CollectRequest(string Device, string OutDirectory, DateTime
 
 /// <summary>
 /// What collect did: the round, its images, those received in this run (and their bytes), those
-/// skipped because an earlier round has them, and the parts deleted on the device.
+/// skipped because an earlier round has them, the parts deleted on the device, and those listed
+/// but gone from the device (evicted or acknowledged) before they could be fetched.
 /// </summary>
-public sealed record CollectResult(string Round, int Images, int Received, long BytesReceived, int AlreadyCollected, int Acknowledged)
+public sealed record CollectResult(string Round, int Images, int Received, long BytesReceived, int AlreadyCollected, int Acknowledged, int Gone)
 {
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"{Round}: {Images} images ({Received} received now, {BytesReceived} bytes; {AlreadyCollected} skipped, already in an earlier round){(Acknowledged > 0 ? $"; {Acknowledged} deleted on the device" : "")}");
+        $"{Round}: {Images} images ({Received} received now, {BytesReceived} bytes; {AlreadyCollected} skipped, already in an earlier round){(Gone > 0 ? $"; {Gone} gone from the device before they were fetched" : "")}{(Acknowledged > 0 ? $"; {Acknowledged} deleted on the device" : "")}");
 }
 
 /// <summary>
@@ -94,7 +95,7 @@ public sealed class PartCollector(BrokerConnection connection, string topicRoot,
             // Nothing new: no empty round; --ack may still delete what earlier rounds hold.
             progress.WriteLine($"{request.Device}: {parts.Count} captured parts listed, all in earlier rounds under {request.OutDirectory}");
             int deleted = request.Ack ? await AcknowledgeAsync(device, [.. parts.Select(p => p.Id)], cancellationToken).ConfigureAwait(false) : 0;
-            return new CollectResult("(no new round)", 0, 0, 0, parts.Count, deleted);
+            return new CollectResult("(no new round)", 0, 0, 0, parts.Count, deleted, 0);
         }
 
         var round = CollectionRound.OpenOrCreate(request.OutDirectory, request.Device, request.Description, DateTimeOffset.UtcNow);
@@ -102,6 +103,7 @@ public sealed class PartCollector(BrokerConnection connection, string topicRoot,
         var arrived = new List<string>(parts.Count);
         int received = 0;
         int skipped = 0;
+        int gone = 0;
         long bytes = 0;
         foreach (var part in parts)
         {
@@ -109,11 +111,15 @@ public sealed class PartCollector(BrokerConnection connection, string topicRoot,
             {
                 skipped++;
             }
-            else
+            else if (await FetchAsync(device, part, round.ImagePath(part.Verdict, part.Image), request.ChunkBytes, cancellationToken).ConfigureAwait(false) is { } got)
             {
-                long got = await FetchAsync(device, part, round.ImagePath(part.Verdict, part.Image), request.ChunkBytes, cancellationToken).ConfigureAwait(false);
                 received += got > 0 ? 1 : 0;
                 bytes += got;
+            }
+            else
+            {
+                gone++;
+                continue;
             }
 
             arrived.Add(part.Id);
@@ -121,7 +127,7 @@ public sealed class PartCollector(BrokerConnection connection, string topicRoot,
 
         int images = round.Finish();
         int acknowledged = request.Ack ? await AcknowledgeAsync(device, arrived, cancellationToken).ConfigureAwait(false) : 0;
-        return new CollectResult(round.Directory, images, received, bytes, skipped, acknowledged);
+        return new CollectResult(round.Directory, images, received, bytes, skipped, acknowledged, gone);
     }
 
     /// <summary>Every listed part, page by page (a page ends at its last part's time; parts already seen are not repeated).</summary>
@@ -152,9 +158,10 @@ public sealed class PartCollector(BrokerConnection connection, string topicRoot,
 
     /// <summary>
     /// Pulls one image into <paramref name="target"/> (via target.part, resumed at its last whole
-    /// chunk) and checks its SHA-256. Returns the bytes received now: 0 when it was already complete.
+    /// chunk) and checks its SHA-256. Returns the bytes received now: 0 when it was already
+    /// complete, null when the device no longer holds it.
     /// </summary>
-    private async Task<long> FetchAsync(DeviceCalls device, ListedPart part, string target, int chunkBytes, CancellationToken cancellationToken)
+    private async Task<long?> FetchAsync(DeviceCalls device, ListedPart part, string target, int chunkBytes, CancellationToken cancellationToken)
     {
         if (File.Exists(target) && Sha256Of(target) == part.Sha256)
         {
@@ -179,7 +186,15 @@ public sealed class PartCollector(BrokerConnection connection, string topicRoot,
         {
             for (int attempt = 1; attempt <= Attempts && !download.Complete; attempt++)
             {
-                answer = await device.CallAsync("capture-fetch", new JsonObject { ["id"] = part.Id, ["chunk_bytes"] = chunkBytes, ["from_chunk"] = download.Next }, cancellationToken).ConfigureAwait(false);
+                answer = await device.CallAsync("capture-fetch", new JsonObject { ["id"] = part.Id, ["chunk_bytes"] = chunkBytes, ["from_chunk"] = download.Next }, cancellationToken, refusalIsAnswer: true).ConfigureAwait(false);
+                if (answer["error"] is { } gone)
+                {
+                    // Evicted or acknowledged since it was listed: nothing to collect.
+                    progress.WriteLine($"{part.Id}: not collected: {gone.GetValue<string>()}");
+                    answer = null;
+                    break;
+                }
+
                 download.Expect(answer["chunks"]!.GetValue<int>());
                 await download.WaitAsync(Stall, cancellationToken).ConfigureAwait(false);
             }
@@ -193,7 +208,13 @@ public sealed class PartCollector(BrokerConnection connection, string topicRoot,
             }
         }
 
-        if (!download.Complete || answer is null)
+        if (answer is null)
+        {
+            File.Delete(partial);
+            return null;
+        }
+
+        if (!download.Complete)
         {
             throw new CliException($"{part.Id}: the device stopped sending after {download.Next} chunks ({Attempts} attempts); check that the broker lets the device publish on its capture/# topics (deploy/mosquitto/acl, docs/broker-security.md), then run collect again to resume");
         }
@@ -311,7 +332,8 @@ public sealed class PartCollector(BrokerConnection connection, string topicRoot,
     /// <summary>Request and answer over MQTT 5: the device's cmd/{name}, the answer on our reply topic with the same correlation data.</summary>
     private sealed class DeviceCalls(IMqttClient client, Topics topics, string replyTopic, TimeSpan timeout, ConcurrentDictionary<string, TaskCompletionSource<JsonObject>> replies)
     {
-        public async Task<JsonObject> CallAsync(string command, JsonObject body, CancellationToken cancellationToken)
+        /// <summary>The device's answer; a refusal (<c>{"error": ...}</c>) is a <see cref="CliException"/> unless <paramref name="refusalIsAnswer"/>.</summary>
+        public async Task<JsonObject> CallAsync(string command, JsonObject body, CancellationToken cancellationToken, bool refusalIsAnswer = false)
         {
             byte[] correlation = Guid.NewGuid().ToByteArray();
             var answer = new TaskCompletionSource<JsonObject>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -336,7 +358,7 @@ public sealed class PartCollector(BrokerConnection connection, string topicRoot,
                 throw new CliException(string.Create(CultureInfo.InvariantCulture, $"no answer to cmd/{command} within {timeout.TotalSeconds:0} s (is the agent running with device id '{topics.Device[(topics.Root.Length + 1)..]}' and topic root '{topics.Root}'?)"));
             }
 
-            return reply["error"] is { } error
+            return reply["error"] is { } error && !refusalIsAnswer
                 ? throw new CliException($"cmd/{command} refused: {error.GetValue<string>()}")
                 : reply;
         }
