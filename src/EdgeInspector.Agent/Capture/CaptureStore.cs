@@ -12,13 +12,10 @@ namespace EdgeInspector.Agent.Capture;
 /// crash leaves either a whole part or leftovers that <see cref="Open"/> removes. Thread-safe: the
 /// writer adds, commands list, read and delete.
 /// </summary>
-public sealed class CaptureStore
+public sealed class CaptureStore(string directory, CaptureOptions options, IFreeDiskSpace disk, ILogger<CaptureStore> logger)
 {
     private const string Temporary = ".tmp";
 
-    private readonly CaptureOptions _options;
-    private readonly IFreeDiskSpace _disk;
-    private readonly ILogger _logger;
     private readonly Lock _gate = new();
     private readonly SortedSet<CapturedPart> _parts = new(Comparer<CapturedPart>.Create(static (a, b) => a.Ts != b.Ts ? a.Ts.CompareTo(b.Ts) : string.CompareOrdinal(a.Id, b.Id)));
     private readonly Dictionary<string, CapturedPart> _byId = new(StringComparer.Ordinal);
@@ -26,15 +23,7 @@ public sealed class CaptureStore
     private long _evicted;
     private long _noRoom;
 
-    public CaptureStore(string directory, CaptureOptions options, IFreeDiskSpace disk, ILogger<CaptureStore> logger)
-    {
-        Directory = directory;
-        _options = options;
-        _disk = disk;
-        _logger = logger;
-    }
-
-    public string Directory { get; }
+    public string Directory { get; } = directory;
 
     public long Held
     {
@@ -76,7 +65,7 @@ public sealed class CaptureStore
                 var part = Read(record, out string? problem);
                 if (part is null)
                 {
-                    Log.CaptureSkipped(_logger, record, problem!);
+                    Log.CaptureSkipped(logger, record, problem!);
                     DeleteQuietly(record);
                     continue;
                 }
@@ -98,7 +87,7 @@ public sealed class CaptureStore
             }
         }
 
-        Log.CapturesOpened(_logger, Held, Bytes, Directory);
+        Log.CapturesOpened(logger, Held, Bytes, Directory);
     }
 
     private CapturedPart? Read(string recordPath, out string? problem)
@@ -176,12 +165,12 @@ public sealed class CaptureStore
 
     private bool MakeRoom(long needed)
     {
-        if (needed > _options.MaxBytes)
+        if (needed > options.MaxBytes)
         {
             return false;
         }
 
-        while (Bytes + needed > _options.MaxBytes || _disk.AvailableBytes(Directory) - needed < _options.MinFreeBytes)
+        while (Bytes + needed > options.MaxBytes || disk.AvailableBytes(Directory) - needed < options.MinFreeBytes)
         {
             CapturedPart oldest;
             lock (_gate)
