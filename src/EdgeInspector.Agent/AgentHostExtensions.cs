@@ -1,6 +1,7 @@
 using System.Device.Gpio;
 using System.Device.Gpio.Drivers;
 using EdgeInspector.Acquisition;
+using EdgeInspector.Agent.Capture;
 using EdgeInspector.Agent.ModelUpdates;
 using EdgeInspector.Agent.Mqtt;
 using EdgeInspector.Core;
@@ -107,6 +108,10 @@ public static class AgentHostExtensions
         services.AddSingleton<IValidateOptions<InferenceOptions>, InferenceOptionsValidator>();
         services.AddSingleton<IValidateOptions<LightOptions>, LightOptionsValidator>();
         services.AddSingleton<IValidateOptions<MqttOptions>, MqttOptionsValidator>();
+        services.AddOptions<DriftOptions>().BindConfiguration(DriftOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<DriftOptions>, DriftOptionsValidator>();
+        services.AddOptions<CaptureOptions>().BindConfiguration(CaptureOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<CaptureOptions>, CaptureOptionsValidator>();
 
         services.AddSingleton(sp =>
         {
@@ -139,6 +144,16 @@ public static class AgentHostExtensions
             services.AddSingleton<IVerdictSink>(new ConsoleVerdictWriter(Console.Out));
         }
 
+        services.AddPartCapture();
+        services.AddSingleton(sp =>
+        {
+            var serving = sp.GetRequiredService<ServingModelLoader>();
+            var telemetry = sp.GetRequiredService<AgentTelemetry>();
+            var drift = new DriftWatch(sp.GetRequiredService<IOptions<DriftOptions>>().Value, telemetry, () => serving.ServingPackage?.Manifest.GoodScores);
+            telemetry.SetDrift(drift.Status);
+            return drift;
+        });
+        services.AddSingleton<IInspectionTap>(sp => sp.GetRequiredService<DriftWatch>());
         services.AddSingleton<InspectionPipelineFactory>();
         services.AddSingleton<PipelineService>();
         services.AddHostedService(sp => sp.GetRequiredService<PipelineService>());
@@ -150,6 +165,24 @@ public static class AgentHostExtensions
         services.AddSingleton<OnDeviceEnrollment>();
         services.AddHostedService<SystemdWatchdog>();
         return builder;
+    }
+
+    /// <summary>The capture store in Agent:StateDirectory/captures, its tap and its writer (started before the pipeline, stopped after it).</summary>
+    private static void AddPartCapture(this IServiceCollection services)
+    {
+        services.AddSingleton<IFreeDiskSpace, FileSystemFreeSpace>();
+        services.AddSingleton(sp => new CaptureStore(
+            Path.Combine(sp.GetRequiredService<IOptions<AgentOptions>>().Value.ResolveStateDirectory(), "captures"),
+            sp.GetRequiredService<IOptions<CaptureOptions>>().Value,
+            sp.GetRequiredService<IFreeDiskSpace>(),
+            sp.GetRequiredService<ILogger<CaptureStore>>()));
+        services.AddSingleton(sp => new PartCapture(
+            sp.GetRequiredService<IOptions<CaptureOptions>>().Value,
+            sp.GetRequiredService<CaptureStore>(),
+            new Random(),
+            sp.GetRequiredService<ILogger<PartCapture>>()));
+        services.AddSingleton<IInspectionTap>(sp => sp.GetRequiredService<PartCapture>());
+        services.AddHostedService<CaptureService>();
     }
 
     private static void ApplyDemoDefaults(IHostApplicationBuilder builder)

@@ -33,6 +33,8 @@ public sealed class AgentTelemetry
     private Func<ThresholdStatus?> _threshold = () => null;
     private Func<string?> _inputGuard = () => null;
     private Func<OutboxStatus>? _outbox;
+    private Func<CaptureStatus>? _capture;
+    private Func<DriftStatus?>? _drift;
     private string? _modelLoadPhase;
     private long _modelLoadStart;
     private readonly DeviceHealthProbe _health = new();
@@ -95,6 +97,10 @@ public sealed class AgentTelemetry
 
     public void SetInputGuard(Func<string?> inputGuard) => _inputGuard = inputGuard;
     public void SetOutbox(Func<OutboxStatus> outbox) => _outbox = outbox;
+
+    public void SetCapture(Func<CaptureStatus> capture) => _capture = capture;
+
+    public void SetDrift(Func<DriftStatus?> drift) => _drift = drift;
 
     /// <summary>The phase of a model load in progress; null when it is done.</summary>
     public void SetModelLoad(string? phase)
@@ -190,6 +196,8 @@ public sealed class AgentTelemetry
         ModelLoad = ModelLoad(),
         Outbox = _outbox?.Invoke(),
         Health = _health.Read(_stateDirectory),
+        Capture = _capture?.Invoke(),
+        Drift = _drift?.Invoke(),
         Ts = DateTimeOffset.UtcNow,
     };
 }

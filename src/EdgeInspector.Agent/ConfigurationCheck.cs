@@ -48,6 +48,8 @@ public static class ConfigurationCheck
         (TriggerOutputOptions.Section, typeof(TriggerOutputOptions)),
         (MqttOptions.Section, typeof(MqttOptions)),
         (UpdateOptions.Section, typeof(UpdateOptions)),
+        (Capture.CaptureOptions.Section, typeof(Capture.CaptureOptions)),
+        (DriftOptions.Section, typeof(DriftOptions)),
     ];
 
     /// <summary>Adds a JSON file, turning a syntax error into a problem naming the file, line and position.</summary>

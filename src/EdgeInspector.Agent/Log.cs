@@ -67,4 +67,19 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1401, EventName = "Stalled", Level = LogLevel.Error, Message = "Pipeline made no progress for {Seconds:0.#} s: withholding the watchdog ping so systemd restarts the agent")]
     public static partial void Stalled(ILogger logger, double seconds);
+
+    [LoggerMessage(EventId = 1500, EventName = "CapturesOpened", Level = LogLevel.Information, Message = "Captures: {Parts} parts, {Bytes} bytes held in {Directory}")]
+    public static partial void CapturesOpened(ILogger logger, long parts, long bytes, string directory);
+
+    [LoggerMessage(EventId = 1501, EventName = "CaptureSkipped", Level = LogLevel.Warning, Message = "Capture record {Path} removed: {Reason}")]
+    public static partial void CaptureSkipped(ILogger logger, string path, string reason);
+
+    [LoggerMessage(EventId = 1502, EventName = "CaptureNoRoom", Level = LogLevel.Warning, Message = "Part {Id} not captured: its {Bytes}-byte image does not fit Capture:MaxBytes {MaxBytes} above Capture:MinFreeBytes {MinFreeBytes} of free disk ({Suppressed} more in the last minute not logged)")]
+    public static partial void CaptureNoRoom(ILogger logger, string id, long bytes, long maxBytes, long minFreeBytes, long suppressed);
+
+    [LoggerMessage(EventId = 1503, EventName = "CaptureFailed", Level = LogLevel.Warning, Message = "Part {Id} not captured: {Reason} ({Suppressed} more in the last minute not logged)")]
+    public static partial void CaptureFailed(ILogger logger, string id, string reason, long suppressed);
+
+    [LoggerMessage(EventId = 1504, EventName = "CapturesUnavailable", Level = LogLevel.Error, Message = "Capture is off: {Directory} cannot be used ({Reason}); make Agent:StateDirectory writable for the agent")]
+    public static partial void CapturesUnavailable(ILogger logger, string directory, string reason);
 }

@@ -78,6 +78,20 @@ internal static class CommandTree
             .. Connection, ("--device", "ID", "the device"), ("--key", "private.pem", "the signing key"), ("--to", "VERSION", "only if the previous package is VERSION"),
             ("--timeout", "S", "seconds to wait for the answer (default 30)"), ("--cert-key", "CLIENT.key", "the client certificate's private key"),
         ]),
+        ("collect", "Pulls a device's captured parts over MQTT into a collection round with label records and a SHA-256 manifest (docs/data-loop.md).",
+        [
+            .. Connection, ClientKey, ("--device", "ID", "the device"), ("--out", "DIR", "the product's data folder, e.g. data/COMP/product (rounds go under it)"),
+            ("--since", "TIME", "only parts captured at or after TIME (RFC 3339, e.g. 2026-12-01T00:00:00Z)"),
+            ("--kinds", "LIST", "ng,uncertain,ok,error (default all)"), ("--description", "TEXT", "what this round is (its folder name ends with it; default the device id)"),
+            ("--ack", null, "delete on the device what arrived and was verified"), ("--timeout", "S", "seconds to wait for each answer (default 30)"),
+            ("--chunk-bytes", "N", "chunk size (default 131072)"),
+        ]),
+        ("label", "Lists a collection round's suggested labels, nearest the threshold first, or confirms or corrects them (docs/data-loop.md).",
+        [
+            ("--round", "DIR", "a round written by collect"), ("--image", "ID", "the image to label (its image_id)"),
+            ("--label", "normal|anomaly|error", "the label it gets"), ("--description", "TEXT", "what the person saw (with --image)"),
+            ("--confirm-rest", null, "confirm every remaining suggestion"),
+        ]),
         ("weights", "Checks and prints the path of the default engine's ImageNet ResNet18.", []),
         ("completion", "Prints a shell completion script: eval \"$(edge-inspector completion bash)\"", [("bash", null, "the shell (bash, the default)")]),
     ];

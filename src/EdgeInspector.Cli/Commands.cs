@@ -87,6 +87,20 @@ public static class Commands
               device goes back to its previous package (--to: only if that is VERSION); exit 0
               when it did. --key is the signing key here, --cert-key the TLS client key.
 
+          edge-inspector collect --broker URI --device ID --out data/COMP/product [--since TIME]
+                                 [--kinds ng,uncertain,ok,error] [--description TEXT] [--ack] [--timeout 30]
+              pulls the device's captured parts (Capture:Enabled) over MQTT into a new collection
+              round OUT/<yyyyMMdd>_V<nn>_<description>/: images under test/good|ng|error/, labels.csv and
+              labels.json (the device's verdict as the suggested label) and dataset-manifest.json
+              (SHA-256 per file, as the trainer's verify-dataset checks). Chunked and resumable: a
+              rerun continues an unfinished round and skips what arrived. --ack deletes on the device
+              what arrived. docs/data-loop.md.
+
+          edge-inspector label --round DIR [--image ID --label normal|anomaly|error [--description TEXT] | --confirm-rest]
+              a person's review of a round's labels: without a change it lists the suggestions
+              nearest the threshold first; --image sets one (and moves the image to test/good, ng
+              or error); --confirm-rest accepts the rest. Rewrites labels.csv/json and the manifest.
+
           edge-inspector VERB --help
               one verb's options. edge-inspector completion bash prints a bash completion script
               (eval "$(edge-inspector completion bash)"); a mistyped verb or option gets a suggestion.
@@ -145,6 +159,11 @@ public static class Commands
                 return await PushAsync(CommandTree.Parse("push", rest), stdout, cancellationToken).ConfigureAwait(false);
             }
 
+            if (args[0] == "collect")
+            {
+                return await CollectAsync(CommandTree.Parse("collect", rest), stdout, cancellationToken).ConfigureAwait(false);
+            }
+
             if (args[0] == "rollback")
             {
                 return await RollbackAsync(CommandTree.Parse("rollback", rest), stdout, cancellationToken).ConfigureAwait(false);
@@ -158,6 +177,7 @@ public static class Commands
                 "keygen" => Keygen(CommandTree.Parse("keygen", rest), stdout),
                 "sign" => Sign(CommandTree.Parse("sign", rest), stdout),
                 "weights" => Weights(rest, stdout),
+                "label" => Label(CommandTree.Parse("label", rest), stdout),
                 _ => throw new CliException($"unknown command '{args[0]}' (commands: {string.Join(", ", CommandTree.VerbNames)}, help){(CommandTree.Closest(args[0], CommandTree.VerbNames) is { } verb ? $"; did you mean {verb}?" : "")}"),
             };
         }
@@ -589,6 +609,65 @@ public static class Commands
         var result = await rollback.RunAsync(device, to, cancellationToken).ConfigureAwait(false);
         stdout.WriteLine(result);
         return result.Ok ? 0 : 1;
+    }
+
+    private static async Task<int> CollectAsync(Arguments a, TextWriter stdout, CancellationToken cancellationToken)
+    {
+        var connection = Connection(a);
+        string device = a.Required("--device");
+        string output = a.Required("--out");
+        DateTimeOffset? since = null;
+        if (a.Value("--since") is { } sinceText)
+        {
+            since = DateTimeOffset.TryParse(sinceText, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t)
+                ? t
+                : throw new CliException($"collect: --since '{sinceText}' is not a time; write RFC 3339, e.g. 2026-12-01T00:00:00Z or 2026-12-01");
+        }
+
+        string[] known = ["ng", "uncertain", "ok", "error"];
+        string[] kinds = a.Value("--kinds") is { } list ? list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : known;
+        if (kinds.Length == 0 || kinds.FirstOrDefault(k => !known.Contains(k)) is not null)
+        {
+            throw new CliException($"collect: --kinds '{a.Value("--kinds")}' is not a list of kinds; write a comma list of ng, uncertain, ok, error (e.g. --kinds ng,uncertain)");
+        }
+
+        var request = new CollectRequest(device, output, since, kinds, a.Value("--description") ?? device, a.Flag("--ack"),
+            a.Int("--chunk-bytes", 128 * 1024, 256, 128 * 1024), TimeSpan.FromSeconds(a.Int("--timeout", 30, 1, 3600)));
+        var collector = new PartCollector(connection, a.Value("--topic-root") ?? "edgeinspector", stdout);
+        stdout.WriteLine(await collector.RunAsync(request, cancellationToken).ConfigureAwait(false));
+        return 0;
+    }
+
+    private static int Label(Arguments a, TextWriter stdout)
+    {
+        var review = new LabelReview(a.Required("--round"));
+        string? image = a.Value("--image");
+        string? label = a.Value("--label");
+        if ((image is null) != (label is null) || (a.Value("--description") is not null && image is null))
+        {
+            throw new CliException("label: --image and --label go together (--description only with them); or give neither to list the suggestions");
+        }
+
+        if (image is not null && a.Flag("--confirm-rest"))
+        {
+            throw new CliException("label: give either --image ID --label L or --confirm-rest, not both");
+        }
+
+        if (image is not null)
+        {
+            review.Set(image, label!, a.Value("--description"));
+            stdout.WriteLine($"{image}: {label} (confirmed)");
+        }
+        else if (a.Flag("--confirm-rest"))
+        {
+            stdout.WriteLine($"{review.ConfirmRest()} suggested labels confirmed");
+        }
+        else
+        {
+            review.List(stdout);
+        }
+
+        return 0;
     }
 
     /// <summary>--broker and the credentials/TLS options; a CA or client certificate needs mqtts://.</summary>

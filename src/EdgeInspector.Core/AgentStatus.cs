@@ -52,6 +52,14 @@ public sealed record AgentStatus
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public DeviceHealth? Health { get; init; }
 
+    /// <summary>Parts kept for the data loop (Capture:Enabled): held on disk, their bytes, dropped and evicted since start.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public CaptureStatus? Capture { get; init; }
+
+    /// <summary>The rolling window of scored parts the drift watch judges (Drift:Enabled); reason is why status is degraded by drift, else null.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public DriftStatus? Drift { get; init; }
+
     public required DateTimeOffset Ts { get; init; }
 }
 
@@ -78,6 +86,12 @@ public sealed record LightStatus(string Mode, long Strobes);
 
 /// <summary>Durable: verdicts go through the file on flash. Queued: not yet acknowledged by the broker.</summary>
 public sealed record OutboxStatus(bool Durable, long Queued, long Dropped);
+
+/// <summary>Dropped: not kept because the writer was behind, the disk refused or there was no room; evicted: removed, oldest first, to make room.</summary>
+public sealed record CaptureStatus(long Held, long Bytes, long Dropped, long Evicted);
+
+/// <summary>Window: its size; parts: how many it holds so far; scores are normalised (0.5 = threshold).</summary>
+public sealed record DriftStatus(int Window, int Parts, double NgRate, double ScoreP50, double ScoreP95, string? Reason);
 
 public sealed record InspectionCounts(long Inspected, long Ok, long Ng, long Error);
 

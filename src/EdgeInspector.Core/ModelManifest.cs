@@ -48,6 +48,32 @@ public sealed record ModelManifest
     /// the agent's input guard turns a frame outside them into an ERROR verdict. Absent: not guarded.
     /// </summary>
     public InputGuardRanges? InputGuard { get; set; }
+
+    /// <summary>
+    /// Optional: the raw scores of the held-out good parts the package was enrolled from; the
+    /// agent's drift watch compares the line's OK parts with them. Absent in older packages: drift
+    /// is then judged by the NG rate alone.
+    /// </summary>
+    public GoodScores? GoodScores { get; set; }
+}
+
+/// <summary>The enrolled good parts' raw score distribution: median, 95th percentile and how many parts.</summary>
+public sealed record GoodScores
+{
+    public double P50 { get; set; }
+
+    public double P95 { get; set; }
+
+    public int Count { get; set; }
+
+    /// <summary>Nearest-rank percentile of <paramref name="sorted"/> (ascending, not empty), <paramref name="q"/> in [0,1].</summary>
+    public static double Percentile(ReadOnlySpan<double> sorted, double q) => sorted[Math.Clamp((int)Math.Ceiling(q * sorted.Length) - 1, 0, sorted.Length - 1)];
+
+    public static GoodScores Of(IEnumerable<double> scores)
+    {
+        double[] sorted = [.. scores.Order()];
+        return new GoodScores { P50 = Percentile(sorted, 0.5), P95 = Percentile(sorted, 0.95), Count = sorted.Length };
+    }
 }
 
 /// <summary>A memory-bank engine: its kind, the backbone layers its patch features come from and their width.</summary>
@@ -114,4 +140,5 @@ public sealed record PackageFile(string Sha256, long Bytes);
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, WriteIndented = true, ReadCommentHandling = System.Text.Json.JsonCommentHandling.Skip, RespectNullableAnnotations = true)]
 [JsonSerializable(typeof(ModelManifest))]
 [JsonSerializable(typeof(InputGuardRanges))]
+[JsonSerializable(typeof(GoodScores))]
 public sealed partial class ManifestJson : JsonSerializerContext;

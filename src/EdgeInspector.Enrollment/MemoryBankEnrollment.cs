@@ -250,6 +250,8 @@ public static class MemoryBankEnrollment
             ["good_score_mean"] = scores.Average(),
             ["good_score_max"] = scores.Max(),
         };
+        // The agent's drift watch compares the line's OK parts with these.
+        manifest["good_scores"] = System.Text.Json.JsonSerializer.SerializeToNode(GoodScores.Of(scores.Select(s => (double)s)), ManifestJson.Default.GoodScores);
         var from = source.Identity;
         manifest["derived_from"] = new JsonObject { ["name"] = from.Name, ["version"] = from.Version, ["sha256"] = from.Sha256 };
         manifest["origin"] = settings.Origin;

@@ -20,6 +20,11 @@ public sealed class Topics(string root, string deviceId)
     /// <summary>Full-resolution JPEGs asked for with cmd/snapshot.</summary>
     public string Snapshot => $"{Device}/snapshot";
 
+    /// <summary>Device → workstation: a captured part's image in chunks, asked for with cmd/capture-fetch (docs/data-loop.md).</summary>
+    public string CaptureChunkPrefix => $"{Device}/capture/chunk/";
+
+    public string CaptureChunk(string captureId, int index) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{CaptureChunkPrefix}{captureId}/{index}");
+
     public string CommandFilter => $"{Device}/cmd/+";
 
     public string CommandPrefix => $"{Device}/cmd/";

@@ -85,6 +85,11 @@ public sealed class EnrollEndToEndTests(ITestOutputHelper output) : IDisposable
         Assert.Contains("enrolled on device demo by cmd/enroll from 10 parts", package.Manifest.Description, StringComparison.Ordinal);
         // The input guard's ranges, recorded from the enrolled parts (the source had none: not guarded).
         Assert.Null(source.Manifest.InputGuard);
+        // The drift watch's reference: the held-out scores of the 10 enrolled parts, all below the threshold they set.
+        Assert.Null(source.Manifest.GoodScores);
+        Assert.Equal(10, package.Manifest.GoodScores!.Count);
+        Assert.InRange(package.Manifest.GoodScores.P50, 0, package.Manifest.GoodScores.P95);
+        Assert.True(package.Manifest.GoodScores.P95 < package.Manifest.Decision.ImageThreshold);
         Assert.InRange(package.Manifest.InputGuard!.Brightness.Min, 0, package.Manifest.InputGuard.Brightness.Max);
 
         // Verdicts continued throughout: every seq once, and v3 from its first part on.

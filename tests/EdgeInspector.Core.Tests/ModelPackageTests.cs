@@ -75,6 +75,20 @@ public sealed class ModelPackageTests : IDisposable
     }
 
     [Fact]
+    public void Enrolled_good_scores_are_optional_and_read_when_present()
+    {
+        var manifest = WriteValidPackage();
+        Assert.Null(ModelPackage.Load(PackageDir()).Manifest.GoodScores);
+
+        manifest["good_scores"] = new JsonObject { ["p50"] = 0.21, ["p95"] = 0.3, ["count"] = 40 };
+        WriteManifest(manifest);
+
+        Assert.Equal(new GoodScores { P50 = 0.21, P95 = 0.3, Count = 40 }, ModelPackage.Load(PackageDir()).Manifest.GoodScores);
+        // Nearest rank, whatever the order the scores come in.
+        Assert.Equal(new GoodScores { P50 = 5, P95 = 10, Count = 10 }, GoodScores.Of([10, 9, 8, 7, 6, 5, 4, 3, 2, 1]));
+    }
+
+    [Fact]
     public void The_shipped_texture_baseline_package_loads()
     {
         var package = ModelPackage.Load(RepoPaths.TextureBaselinePackage);

@@ -162,6 +162,22 @@ public sealed class CommandDispatcherTests
         Assert.Equal((false, (double?)null), CommandFields.Number(body, "v", 0, 1));
     }
 
+    [Fact]
+    public void Text_fields_are_checked_for_type_length_and_count()
+    {
+        var body = CommandFields.ParseObject("""{"id": "a-1", "n": 3, "long": "abcdef", "ids": ["a", "b"], "mixed": ["a", 2], "empty": []}"""u8);
+
+        Assert.Equal("a-1", CommandFields.Text(body, "id", 8, true, "{}"));
+        Assert.Null(CommandFields.Text(body, "absent", 8, false, "{}"));
+        Assert.Contains("'n' must be a string of 1..8 characters, got 3", Assert.Throws<CommandRefusedException>(() => CommandFields.Text(body, "n", 8, true, "{}")).Message, StringComparison.Ordinal);
+        Assert.Contains("got \"abcdef\"", Assert.Throws<CommandRefusedException>(() => CommandFields.Text(body, "long", 5, true, "{}")).Message, StringComparison.Ordinal);
+        Assert.Equal(["a", "b"], CommandFields.Texts(body, "ids", 2, 8, true, "{}"));
+        Assert.Contains("array of 1..1 strings", Assert.Throws<CommandRefusedException>(() => CommandFields.Texts(body, "ids", 1, 8, true, "{}")).Message, StringComparison.Ordinal);
+        Assert.Contains("(got 2)", Assert.Throws<CommandRefusedException>(() => CommandFields.Texts(body, "mixed", 4, 8, true, "{}")).Message, StringComparison.Ordinal);
+        Assert.Throws<CommandRefusedException>(() => CommandFields.Texts(body, "empty", 4, 8, false, "{}"));
+        Assert.Null(CommandFields.Texts(body, "absent", 4, 8, false, "{}"));
+    }
+
     [Theory]
     [InlineData("probe/replies/1", true)]
     [InlineData("edgeinspector/dev/reply/tech-1", true)]

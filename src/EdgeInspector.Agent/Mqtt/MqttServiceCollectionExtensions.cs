@@ -51,6 +51,10 @@ public static class MqttServiceCollectionExtensions
         services.AddSingleton<ICommandHandler, SetThresholdCommand>();
         services.AddSingleton<ICommandHandler, SnapshotCommand>();
         services.AddSingleton<ICommandHandler, EnrollCommand>();
+        services.AddSingleton<CapturedParts>();
+        services.AddSingleton<ICommandHandler, CaptureListCommand>();
+        services.AddSingleton<ICommandHandler, CaptureFetchCommand>();
+        services.AddSingleton<ICommandHandler, CaptureAckCommand>();
 
         // Registered before the pipeline so it stops after it and flushes the last verdicts.
         services.AddSingleton<MqttConnection>();

@@ -84,4 +84,43 @@ public static class CommandFields
             ? (true, d)
             : throw new CommandRefusedException(string.Create(CultureInfo.InvariantCulture, $"'{field}' must be a number in [{min},{max}] or null, got {value.ToJsonString()}"));
     }
+
+    /// <summary>A string field of 1..<paramref name="maxLength"/> characters; null when absent and optional.</summary>
+    public static string? Text(JsonObject body, string field, int maxLength, bool required, string example)
+    {
+        string Refusal(JsonNode? got) => string.Create(CultureInfo.InvariantCulture, $"'{field}' must be a string of 1..{maxLength} characters, got {got?.ToJsonString() ?? "nothing"}; send {example}");
+        if (!body.TryGetPropertyValue(field, out var value) || value is null)
+        {
+            return required ? throw new CommandRefusedException(Refusal(value)) : null;
+        }
+
+        return value is JsonValue v && v.GetValueKind() == JsonValueKind.String && v.GetValue<string>() is { Length: > 0 } text && text.Length <= maxLength
+            ? text
+            : throw new CommandRefusedException(Refusal(value));
+    }
+
+    /// <summary>An array of 1..<paramref name="maxCount"/> strings, each 1..<paramref name="maxLength"/> characters; null when absent and optional.</summary>
+    public static IReadOnlyList<string>? Texts(JsonObject body, string field, int maxCount, int maxLength, bool required, string example)
+    {
+        string refusal = string.Create(CultureInfo.InvariantCulture, $"'{field}' must be an array of 1..{maxCount} strings of 1..{maxLength} characters; send {example}");
+        if (!body.TryGetPropertyValue(field, out var value) || value is null)
+        {
+            return required ? throw new CommandRefusedException(refusal) : null;
+        }
+
+        if (value is not JsonArray array || array.Count is 0 || array.Count > maxCount)
+        {
+            throw new CommandRefusedException(refusal);
+        }
+
+        var texts = new List<string>(array.Count);
+        foreach (var item in array)
+        {
+            texts.Add(item is JsonValue v && v.GetValueKind() == JsonValueKind.String && v.GetValue<string>() is { Length: > 0 } text && text.Length <= maxLength
+                ? text
+                : throw new CommandRefusedException(refusal + $" (got {item?.ToJsonString() ?? "null"})"));
+        }
+
+        return texts;
+    }
 }
