@@ -5,7 +5,7 @@
 #   edge-inspector weights (restored by NuGet, SHA-256 checked) -> trainer export-patchcore
 #   (features.onnx + model.onnx with a placeholder bank [+ INT8 QDQ calibrated on the good parts])
 #   -> edge-inspector enroll on 40 synthetic good parts (seed 7) -> eval on 60 held-out parts.
-# Usage: engines/patchcore-resnet18/build.sh [--out DIR] [--int8] [--image-size PX] [--if-stale]
+# Usage: engines/patchcore-resnet18/build.sh [--out DIR] [--int8] [--image-size PX|WxH] [--if-stale]
 #   --if-stale: do nothing when DIR was built by this recipe from these sources (dev.sh uses it).
 # Needs the .NET 10 SDK and Debian's python3-torch, python3-onnx, python3-opencv.
 set -euo pipefail
@@ -23,7 +23,7 @@ while (($#)); do
     --int8) int8=1; shift ;;
     --image-size) IMAGE_SIZE=$2; shift 2 ;;
     --if-stale) if_stale=1; shift ;;
-    *) echo "usage: $0 [--out DIR] [--int8] [--image-size PX] [--if-stale]" >&2; exit 2 ;;
+    *) echo "usage: $0 [--out DIR] [--int8] [--image-size PX|WxH] [--if-stale]" >&2; exit 2 ;;
   esac
 done
 out=$(realpath -m "$out")
