@@ -100,8 +100,16 @@ public static class MemoryBankEnrollment
 
         // Thresholds: each half scored against a bank of the other half, so no part meets its own patches.
         // A PatchCore model's per-position statistics come from the same held-out maps.
-        bool positional = PositionCalibration.Supports(model);
-        byte[] foldModel = positional ? PositionCalibration.WithIdentity(model) : model;
+        // The source's statistics belong to its own bank: the folds and a package enrolled from
+        // too few parts get identity (plain PatchCore) instead.
+        bool hasPositions = PositionCalibration.Supports(model);
+        bool positional = hasPositions && goodInputs.Count >= PositionCalibration.MinParts;
+        if (hasPositions && !positional)
+        {
+            log($"position statistics skipped: {goodInputs.Count} good parts, they need at least {PositionCalibration.MinParts} (a per-pixel spread from fewer is noise); corner patches may set the score, enroll more parts to fix it");
+        }
+
+        byte[] foldModel = hasPositions ? PositionCalibration.WithIdentity(model) : model;
         var positions = positional ? new PositionCalibration(goodInputs.Count, input.Width * input.Height, PositionCalibration.DistanceScale(model)) : null;
         var scores = new float[goodInputs.Count];
         float maxGoodMap = 0;
@@ -124,13 +132,16 @@ public static class MemoryBankEnrollment
         int rows = bank.Length / width;
         log($"memory bank: {rows} of {goodInputs.Count * patches} patches (greedy coreset, max {settings.MaxBank})");
         var replacements = new Dictionary<string, FloatTensor> { [ModelLoader.MemoryBankName] = new([rows, width], bank) };
-        if (positions is not null)
+        if (hasPositions)
         {
-            var (gain, bias) = positions.Solve();
+            var (gain, bias) = positions?.Solve() ?? PositionCalibration.Identity(input.Width * input.Height);
             replacements[PositionCalibration.GainName] = new(OnnxInitializers.Read(model, PositionCalibration.GainName).Dims, gain);
             replacements[PositionCalibration.BiasName] = new(OnnxInitializers.Read(model, PositionCalibration.BiasName).Dims, bias);
-            (scores, maxGoodMap) = positions.HeldOutScores();
-            log("position statistics: each pixel's good distances mapped onto the image's (border and corner patches no longer set the score)");
+            if (positions is not null)
+            {
+                (scores, maxGoodMap) = positions.HeldOutScores();
+                log("position statistics: each pixel's good distances mapped onto the image's (border and corner patches no longer set the score)");
+            }
         }
 
         var decision = Calibrate(scores, maxGoodMap, source.Manifest.Decision.ScoreScale);

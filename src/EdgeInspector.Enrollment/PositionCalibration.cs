@@ -18,6 +18,9 @@ public sealed class PositionCalibration
     public const string BiasName = "position_bias";
     public const string DistanceScaleName = "distance_scale";
 
+    /// <summary>Fewest good parts whose per-pixel spread means anything (each pixel's std is estimated from them).</summary>
+    public const int MinParts = 10;
+
     // The floor keeps a position where all good parts agree from amplifying tiny differences.
     private const double StdFloor = 0.1;
 
@@ -43,13 +46,16 @@ public sealed class PositionCalibration
     /// <summary>Whether <paramref name="model"/> (ONNX bytes) carries the per-position initializers.</summary>
     public static bool Supports(byte[] model) => OnnxInitializers.Contains(model, GainName) && OnnxInitializers.Contains(model, BiasName);
 
+    /// <summary>Gain 1 and bias 0 for every pixel: no per-position correction.</summary>
+    public static (float[] Gain, float[] Bias) Identity(int pixels) => (Filled(pixels, 1f), new float[pixels]);
+
     /// <summary><paramref name="model"/> with identity gain and bias: what the folds are scored with, so their maps are raw distances.</summary>
     public static byte[] WithIdentity(byte[] model)
     {
         var gain = OnnxInitializers.Read(model, GainName);
-        var bias = OnnxInitializers.Read(model, BiasName);
-        model = OnnxInitializers.Replace(model, GainName, new FloatTensor(gain.Dims, Filled(gain.Data.Length, 1f)));
-        return OnnxInitializers.Replace(model, BiasName, new FloatTensor(bias.Dims, new float[bias.Data.Length]));
+        var (ones, zeros) = Identity(gain.Data.Length);
+        model = OnnxInitializers.Replace(model, GainName, new FloatTensor(gain.Dims, ones));
+        return OnnxInitializers.Replace(model, BiasName, new FloatTensor(OnnxInitializers.Read(model, BiasName).Dims, zeros));
     }
 
     /// <summary>The model's <c>distance_scale</c>.</summary>
