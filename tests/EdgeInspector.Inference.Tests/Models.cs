@@ -9,7 +9,7 @@ internal static class Models
 {
     public static InferenceOptions CpuOnly => new() { Providers = [ExecutionProviderKind.Cpu] };
 
-    public static ModelLoader Loader(InferenceOptions? options = null) => new(options ?? CpuOnly, NullLogger<ModelLoader>.Instance);
+    public static ModelLoader Loader(InferenceOptions? options = null, int batch = 1) => new(options ?? CpuOnly, NullLogger<ModelLoader>.Instance, batch);
 
     public static ModelRunner LoadBaseline() => Loader().Load(RepoPaths.TextureBaselinePackage);
 
