@@ -8,7 +8,6 @@ namespace EdgeInspector.Inference.Tests;
 public sealed class BatchedRunTests : IDisposable
 {
     private const int Tiles = 4;
-    private static readonly FramePool Pool = new();
     private readonly ModelRunner _runner = Models.Loader(batch: Tiles).Load(RepoPaths.DefaultEnginePackage);
     private readonly ModelInputWriter _writer = new();
 
@@ -25,7 +24,7 @@ public sealed class BatchedRunTests : IDisposable
         SyntheticDefect[] parts = [SyntheticDefect.None, SyntheticDefect.Scratch, SyntheticDefect.None, SyntheticDefect.Crack];
         for (int i = 0; i < Tiles; i++)
         {
-            Write(parts[i], 101 + i, batch.AsSpan(i * _runner.InputLength, _runner.InputLength));
+            Models.SyntheticInput(_runner, _writer, parts[i], 101 + i).CopyTo(batch.AsSpan(i * _runner.InputLength));
         }
 
         float[] scores = _runner.RunBatch(batch).ToArray();
@@ -67,15 +66,5 @@ public sealed class BatchedRunTests : IDisposable
         var e = Assert.Throws<ArgumentException>(() => _runner.RunBatch(new byte[_runner.InputLength]));
 
         Assert.Contains($"{Tiles} images", e.Message, StringComparison.Ordinal);
-    }
-
-    private void Write(SyntheticDefect defect, int seed, Span<byte> destination)
-    {
-        using var bgr = SyntheticParts.Render(640, 480, defect, seed);
-        using var frame = Pool.Rent(640, 480, PixelFormat.Bgr8, seed, 0, 0);
-        System.Runtime.InteropServices.Marshal.Copy(bgr.Data, frame.Buffer, 0, frame.Length);
-        var input = new byte[_runner.InputLength];
-        _writer.Write(frame, _runner.Width, _runner.Height, _runner.Package.Manifest.Input.Resize, input);
-        input.CopyTo(destination);
     }
 }
