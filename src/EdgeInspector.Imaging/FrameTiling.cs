@@ -94,6 +94,11 @@ public sealed class FrameTiling
         int size = width * height * 3;
         ArgumentOutOfRangeException.ThrowIfLessThan(batch.Length, size * Count, nameof(batch));
         var tiles = Tiles(roi, bayer);
+        if (!AreaDownscaler.Shrinks(frame.Format, tiles[0], width, height))
+        {
+            throw new ArgumentOutOfRangeException(nameof(region), $"{this} tiles of a {roi.Width}x{roi.Height} region are {tiles[0].Width}x{tiles[0].Height} pixels, too small to reduce to the model's {width}x{height} input{(bayer ? " after 2x2 Bayer binning" : "")}. Choose fewer tiles (Agent:Tiling) or a larger region.");
+        }
+
         for (int i = 0; i < tiles.Count; i++)
         {
             _area.Reduce(frame, tiles[i], width, height, batch.Slice(i * size, size));
