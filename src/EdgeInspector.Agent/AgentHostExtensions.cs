@@ -132,8 +132,10 @@ public static class AgentHostExtensions
         {
             // ONNX Runtime's own files (telemetry device id and event store) stay in the state
             // directory too, not in the service user's ~/.cache.
-            OrtFileLocation.KeepFilesUnder(sp.GetRequiredService<IOptions<AgentOptions>>().Value.ResolveStateDirectory());
-            return new ModelLoader(sp.GetRequiredService<IOptions<InferenceOptions>>().Value, sp.GetRequiredService<ILogger<ModelLoader>>());
+            var agent = sp.GetRequiredService<IOptions<AgentOptions>>().Value;
+            OrtFileLocation.KeepFilesUnder(agent.ResolveStateDirectory());
+            // A tiled line scores its tiles in one run: every model it loads is bound for that batch.
+            return new ModelLoader(sp.GetRequiredService<IOptions<InferenceOptions>>().Value, sp.GetRequiredService<ILogger<ModelLoader>>(), agent.ToFrameTiling().Count);
         });
         services.AddSingleton<ServingModelLoader>();
         services.AddModelUpdates();

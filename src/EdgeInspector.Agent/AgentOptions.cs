@@ -70,6 +70,15 @@ public sealed class AgentOptions
     [ValidateObjectMembers]
     public RegionOptions Region { get; set; } = new();
 
+    /// <summary>
+    /// Small defects on big frames: the region cut into COLUMNSxROWS equal tiles, each reduced to
+    /// the model's input and all scored in one batched run; "1x1" (default) is the untiled input.
+    /// </summary>
+    [RegularExpression("^[1-8][xX][1-8]$", ErrorMessage = "Agent:Tiling is COLUMNSxROWS with 1 to 8 of each: write e.g. 2x2 or 3x2, or 1x1 for the untiled input.")]
+    public string Tiling { get; set; } = "1x1";
+
+    public EdgeInspector.Imaging.FrameTiling ToFrameTiling() => EdgeInspector.Imaging.FrameTiling.Parse(Tiling);
+
     [ValidateObjectMembers]
     public InputGuardOptions InputGuard { get; set; } = new();
 }

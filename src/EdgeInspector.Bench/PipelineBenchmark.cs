@@ -67,10 +67,10 @@ internal static class PipelineBenchmark
         string source = sensor is null ? "demo images 640x480 Bgr8" : $"synthetic {sensor.Width}x{sensor.Height} {sensor.Format}{(roi.IsEmpty ? "" : $", ROI {roi.X},{roi.Y} {roi.Width}x{roi.Height}")}";
         log.WriteLine($"model {runner.Package.Identity.Name} v{runner.Package.Identity.Version} ({runner.Width}x{runner.Height}, resize {resize}) on {runner.Provider.Active}, {Environment.ProcessorCount} cores, ORT intra-op threads {(intraOp == 0 ? "default" : intraOp)}, {frames} frames of {source}");
 
-        // --tiles 2x2,3x2: the tilings whose preprocessing cost is reported beside the untiled input.
+        // --tiles 2x2,3x2: the tilings whose costs (preprocess, batched inference, decide) are reported beside the untiled input.
         var tilings = (Arg(args, "--tiles") ?? "2x2,3x2").Split(',', StringSplitOptions.RemoveEmptyEntries).Select(FrameTiling.Parse).ToList();
         int iterations = int.Parse(Arg(args, "--iterations") ?? "200", CultureInfo.InvariantCulture);
-        var isolated = sensor is null ? [] : StageCosts.Measure(sensor, runner, roi, iterations, tilings);
+        var isolated = sensor is null ? [] : StageCosts.Measure(sensor, runner, roi, iterations, tilings, batch => new ModelLoader(new InferenceOptions { IntraOpThreads = intraOp }, NullLogger<ModelLoader>.Instance, batch).Load(model));
         if (args.Contains("--stages-only"))
         {
             // The CPU stages alone, no model loop and no pipeline: a quick look while tuning.
@@ -139,7 +139,7 @@ internal static class PipelineBenchmark
         }
 
         Console.WriteLine();
-        Console.WriteLine("CPU stages alone, one thread: CPU ms               p50       p99   fps at p99   wall p50");
+        Console.WriteLine("stages alone, one thread: CPU ms (infer: wall ms)  p50       p99   fps at p99   wall p50");
         foreach (var s in isolated)
         {
             Console.WriteLine($"{s.Name,-50} {s.P50,9:0.000} {s.P99,9:0.000} {s.MaxFps,9:0.0} {s.WallP50,12:0.000}");

@@ -46,8 +46,11 @@ public enum VerdictKind
     Error,
 }
 
-/// <summary>A connected defect area, in original image pixels.</summary>
-public sealed record DefectRegion(int X, int Y, int W, int H, int AreaPx, double Score);
+/// <summary>
+/// A connected defect area, in original image pixels; on a tiled line <c>tile</c> names the tile
+/// its centre lies in ("r0c1": row 0, column 1), absent otherwise.
+/// </summary>
+public sealed record DefectRegion(int X, int Y, int W, int H, int AreaPx, double Score, [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Tile = null);
 
 /// <summary>
 /// The model that scored a part: package name and version, the served ONNX file's SHA-256 and its

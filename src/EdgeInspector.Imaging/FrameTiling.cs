@@ -13,6 +13,7 @@ namespace EdgeInspector.Imaging;
 public sealed class FrameTiling
 {
     private readonly AreaDownscaler _area = new();
+    private readonly string[] _names;
     private FrameRegion[] _tiles = [];
     private FrameRegion _tiledRoi;
     private bool _tiledBayer;
@@ -23,6 +24,7 @@ public sealed class FrameTiling
         ArgumentOutOfRangeException.ThrowIfLessThan(rows, 1);
         Columns = columns;
         Rows = rows;
+        _names = [.. Enumerable.Range(0, columns * rows).Select(t => $"r{t / columns}c{t % columns}")];
     }
 
     public int Columns { get; }
@@ -41,6 +43,9 @@ public sealed class FrameTiling
     }
 
     public override string ToString() => $"{Columns}x{Rows}";
+
+    /// <summary>What a verdict's region calls tile <paramref name="tile"/> (row-major): "r0c1" is row 0, column 1.</summary>
+    public string NameOf(int tile) => _names[tile];
 
     /// <summary>
     /// The tiles of <paramref name="roi"/> (already clipped to the frame), row by row, equal in
@@ -89,6 +94,11 @@ public sealed class FrameTiling
         int size = width * height * 3;
         ArgumentOutOfRangeException.ThrowIfLessThan(batch.Length, size * Count, nameof(batch));
         var tiles = Tiles(roi, bayer);
+        if (!AreaDownscaler.Shrinks(frame.Format, tiles[0], width, height))
+        {
+            throw new ArgumentOutOfRangeException(nameof(region), $"{this} tiles of a {roi.Width}x{roi.Height} region are {tiles[0].Width}x{tiles[0].Height} pixels, too small to reduce to the model's {width}x{height} input{(bayer ? " after 2x2 Bayer binning" : "")}. Choose fewer tiles (Agent:Tiling) or a larger region.");
+        }
+
         for (int i = 0; i < tiles.Count; i++)
         {
             _area.Reduce(frame, tiles[i], width, height, batch.Slice(i * size, size));
@@ -99,20 +109,24 @@ public sealed class FrameTiling
         return new FrameRegion(first.X, first.Y, last.X + last.Width - first.X, last.Y + last.Height - first.Y);
     }
 
-    /// <summary>Lays the tiles' maps (each <paramref name="width"/> x <paramref name="height"/>, in tile order) side by side into one map over the tiled region.</summary>
-    public void Stitch(ReadOnlySpan<float> maps, int width, int height, Span<float> stitched)
+    /// <summary>
+    /// Lays the tiles' maps or images (each <paramref name="width"/> x <paramref name="height"/> of
+    /// <paramref name="channels"/> values, in tile order) side by side into one over the tiled region.
+    /// </summary>
+    public void Stitch<T>(ReadOnlySpan<T> tiles, int width, int height, Span<T> stitched, int channels = 1)
     {
-        int stitchedWidth = width * Columns;
-        ArgumentOutOfRangeException.ThrowIfLessThan(maps.Length, width * height * Count, nameof(maps));
-        ArgumentOutOfRangeException.ThrowIfLessThan(stitched.Length, stitchedWidth * height * Rows, nameof(stitched));
+        int row = width * channels;
+        int stitchedRow = row * Columns;
+        ArgumentOutOfRangeException.ThrowIfLessThan(tiles.Length, row * height * Count, nameof(tiles));
+        ArgumentOutOfRangeException.ThrowIfLessThan(stitched.Length, stitchedRow * height * Rows, nameof(stitched));
         for (int t = 0; t < Count; t++)
         {
-            int x0 = t % Columns * width;
+            int x0 = t % Columns * row;
             int y0 = t / Columns * height;
-            var map = maps.Slice(t * width * height, width * height);
+            var tile = tiles.Slice(t * row * height, row * height);
             for (int y = 0; y < height; y++)
             {
-                map.Slice(y * width, width).CopyTo(stitched.Slice(((y0 + y) * stitchedWidth) + x0, width));
+                tile.Slice(y * row, row).CopyTo(stitched.Slice(((y0 + y) * stitchedRow) + x0, row));
             }
         }
     }

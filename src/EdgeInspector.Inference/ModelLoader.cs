@@ -4,8 +4,11 @@ using Microsoft.ML.OnnxRuntime;
 
 namespace EdgeInspector.Inference;
 
-/// <summary>Verifies a model package and opens it on the best available execution provider.</summary>
-public sealed partial class ModelLoader(InferenceOptions options, ILogger<ModelLoader> logger)
+/// <summary>
+/// Verifies a model package and opens it on the best available execution provider, with its
+/// buffers bound for <paramref name="batch"/> images a run (a tiled line's tile count).
+/// </summary>
+public sealed partial class ModelLoader(InferenceOptions options, ILogger<ModelLoader> logger, int batch = 1)
 {
     public const string MemoryBankName = "memory_bank";
 
@@ -66,9 +69,17 @@ public sealed partial class ModelLoader(InferenceOptions options, ILogger<ModelL
         try
         {
             var servedIdentity = identity with { Sha256 = choice.Sha256, Precision = choice.Precision.ToString().ToLowerInvariant() };
-            runner = new ModelRunner(package, session, provider, servedIdentity) { Precision = choice.Precision };
-            // The first run allocates ORT's arenas (and on TensorRT builds the engine): do it now, not on a part.
-            runner.Run(new byte[runner.InputLength]);
+            runner = new ModelRunner(package, session, provider, servedIdentity, batch) { Precision = choice.Precision };
+            // The first run allocates ORT's arenas (and on TensorRT builds the engine) for the
+            // shape the line runs: do it now, not on a part.
+            if (batch > 1)
+            {
+                runner.RunBatch(new byte[batch * runner.InputLength]);
+            }
+            else
+            {
+                runner.Run(new byte[runner.InputLength]);
+            }
             Log.ModelLoaded(logger, identity.Name, identity.Version, choice.FileName, provider.Active, package.Directory);
             return runner;
         }

@@ -8,6 +8,11 @@ namespace EdgeInspector.Inference;
 /// One loaded model package: an ONNX Runtime session whose input and outputs are bound once to
 /// pinned arrays, so a run allocates nothing. Not thread-safe: one stage owns it.
 /// </summary>
+/// <remarks>
+/// The contract's batch dimension N is symbolic, so a tiled line scores its <see cref="Batch"/>
+/// tiles in one run; the single-image and the batch bindings share the same pinned buffers
+/// (image i at offset i x <see cref="InputLength"/>, its map at i x W x H).
+/// </remarks>
 public sealed class ModelRunner : IDisposable
 {
     private const string InputName = "image";
@@ -21,11 +26,16 @@ public sealed class ModelRunner : IDisposable
     private readonly RunOptions _runOptions = new();
     private readonly OrtValue[] _inputs;
     private readonly OrtValue[] _outputs;
+    private readonly OrtValue[] _batchInputs;
+    private readonly OrtValue[] _batchOutputs;
     private readonly byte[] _input;
-    private readonly float[] _score = new float[1];
+    private readonly float[] _score;
 
-    public ModelRunner(ModelPackage package, InferenceSession session, ExecutionProviderChoice provider, ModelIdentity identity)
+    /// <param name="batch">Images one <see cref="RunBatch"/> scores (a tiled line's tile count); its buffers are bound now, once.</param>
+    public ModelRunner(ModelPackage package, InferenceSession session, ExecutionProviderChoice provider, ModelIdentity identity, int batch = 1)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(batch, 1);
+        Batch = batch;
         Identity = identity;
         Package = package;
         Provider = provider;
@@ -33,14 +43,23 @@ public sealed class ModelRunner : IDisposable
         Width = package.Manifest.Input.Width;
         Height = package.Manifest.Input.Height;
         CheckContract(session, package);
-        _input = GC.AllocateArray<byte>(Width * Height * 3, pinned: true);
-        Map = GC.AllocateArray<float>(Width * Height, pinned: true);
-        _inputs = [OrtValue.CreateTensorValueFromMemory(_input, [1, Height, Width, 3])];
-        _outputs =
-        [
-            OrtValue.CreateTensorValueFromMemory(Map, [1, 1, Height, Width]),
-            OrtValue.CreateTensorValueFromMemory(_score, [1]),
-        ];
+        _input = GC.AllocateArray<byte>(batch * Width * Height * 3, pinned: true);
+        Map = GC.AllocateArray<float>(batch * Width * Height, pinned: true);
+        _score = GC.AllocateArray<float>(batch, pinned: true);
+        (_inputs, _outputs) = Bind(1);
+        (_batchInputs, _batchOutputs) = batch == 1 ? (_inputs, _outputs) : Bind(batch);
+    }
+
+    /// <summary>The first <paramref name="n"/> images of the pinned buffers as the model's [n,H,W,3] input and its outputs.</summary>
+    private (OrtValue[] Inputs, OrtValue[] Outputs) Bind(int n)
+    {
+        var cpu = OrtMemoryInfo.DefaultInstance;
+        return (
+            [OrtValue.CreateTensorValueFromMemory(cpu, _input.AsMemory(0, n * InputLength), [n, Height, Width, 3])],
+            [
+                OrtValue.CreateTensorValueFromMemory(cpu, Map.AsMemory(0, n * Width * Height), [n, 1, Height, Width]),
+                OrtValue.CreateTensorValueFromMemory(cpu, _score.AsMemory(0, n), [n]),
+            ]);
     }
 
     public ModelPackage Package { get; }
@@ -59,9 +78,12 @@ public sealed class ModelRunner : IDisposable
 
     public int InputLength => Width * Height * 3;
 
+    /// <summary>Images a <see cref="RunBatch"/> scores at once.</summary>
+    public int Batch { get; }
+
     public bool IsDisposed { get; private set; }
 
-    /// <summary>The last run's anomaly map, row-major H×W; overwritten by the next run.</summary>
+    /// <summary>The last run's anomaly maps, row-major H×W each, image after image; overwritten by the next run.</summary>
     public float[] Map { get; }
 
     /// <summary>Runs the model on one uint8 RGB H×W×3 image and returns the raw score.</summary>
@@ -70,6 +92,22 @@ public sealed class ModelRunner : IDisposable
         image.CopyTo(_input);
         _session.Run(_runOptions, InputNames, _inputs, OutputNames, _outputs);
         return _score[0];
+    }
+
+    /// <summary>
+    /// Runs the model once on <see cref="Batch"/> uint8 RGB H×W×3 images laid end to end (a tiled
+    /// frame's tiles) and returns their raw scores; their maps are in <see cref="Map"/>.
+    /// </summary>
+    public ReadOnlySpan<float> RunBatch(ReadOnlySpan<byte> images)
+    {
+        if (images.Length != Batch * InputLength)
+        {
+            throw new ArgumentException($"A batch is {Batch} images of {Width}x{Height}x3 bytes ({Batch * InputLength}), not {images.Length} bytes.", nameof(images));
+        }
+
+        images.CopyTo(_input);
+        _session.Run(_runOptions, InputNames, _batchInputs, OutputNames, _batchOutputs);
+        return _score.AsSpan(0, Batch);
     }
 
     private static void CheckContract(InferenceSession session, ModelPackage package)
@@ -109,7 +147,7 @@ public sealed class ModelRunner : IDisposable
 
     public void Dispose()
     {
-        foreach (var value in _inputs.Concat(_outputs))
+        foreach (var value in _inputs.Concat(_outputs).Concat(_batchInputs).Concat(_batchOutputs).Distinct())
         {
             value.Dispose();
         }

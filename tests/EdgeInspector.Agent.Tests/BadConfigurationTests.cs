@@ -85,6 +85,22 @@ public sealed class BadConfigurationTests
         AssertExit2Naming(agent, code, "Agent:StageCapacity = '0'", "Mqtt:OutboxCapacity = '1'", "Agent:Thumbnail:Width = '5'");
     }
 
+    [Theory]
+    [InlineData("2by2")]
+    [InlineData("0x2")]
+    [InlineData("9x1")]
+    public void A_bad_tiling_names_the_key_and_the_fix(string value)
+    {
+        var bad = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Agent:Tiling"] = value }).Build();
+        var good = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Agent:Tiling"] = "3x2" }).Build();
+
+        string problem = Assert.Single(ConfigurationCheck.Problems(bad));
+
+        Assert.StartsWith($"Agent:Tiling = '{value}'", problem, StringComparison.Ordinal);
+        Assert.Contains("write e.g. 2x2 or 3x2, or 1x1 for the untiled input", problem, StringComparison.Ordinal);
+        Assert.Empty(ConfigurationCheck.Problems(good));
+    }
+
     [Fact]
     public void A_string_where_a_list_belongs_is_refused_and_an_indexed_list_is_accepted()
     {

@@ -93,6 +93,22 @@ public sealed class ContractJsonTests
         Assert.Equal(480, json.GetProperty("image").GetProperty("height").GetInt32());
     }
 
+    [Fact]
+    public void A_tiled_region_names_its_tile_and_a_reader_of_the_old_shape_still_parses_it()
+    {
+        byte[] utf8 = ContractJson.Serialize(SampleVerdict() with { Regions = [new DefectRegion(2505, 207, 1034, 608, 322413, 0.64, "r0c1")] });
+        var region = Parse(utf8).GetProperty("regions")[0];
+
+        Assert.Equal("r0c1", region.GetProperty("tile").GetString());
+        var snake = new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+        var old = JsonSerializer.Deserialize<UntiledRegion>(region.GetRawText(), snake)!;
+        Assert.Equal(new UntiledRegion(2505, 207, 1034, 608, 322413, 0.64), old);
+        Assert.Null(JsonSerializer.Deserialize<DefectRegion>("""{"x":1,"y":2,"w":3,"h":4,"area_px":12,"score":0.5}""", snake)!.Tile);
+    }
+
+    /// <summary>A region as a consumer written before tiling reads it.</summary>
+    private sealed record UntiledRegion(int X, int Y, int W, int H, int AreaPx, double Score);
+
     [Theory]
     [InlineData(VerdictKind.Ok, "OK")]
     [InlineData(VerdictKind.Ng, "NG")]

@@ -29,6 +29,18 @@ public sealed class FrameTilingTests(ITestOutputHelper output)
     public void A_bad_tiling_is_refused(string value) => Assert.Throws<ArgumentException>(() => FrameTiling.Parse(value));
 
     [Fact]
+    public void A_tiling_finer_than_the_model_input_is_refused_naming_the_fix()
+    {
+        using var frame = TestFrames.Solid(640, 480, PixelFormat.BayerRG8, 77);
+        var batch = new byte[9 * Model * Model * 3];
+
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => new FrameTiling(3, 3).Write(frame, FrameRegion.Empty, Model, Model, batch));
+
+        Assert.Contains("3x3 tiles of a 640x480 region are 212x160 pixels", e.Message, StringComparison.Ordinal);
+        Assert.Contains("Choose fewer tiles (Agent:Tiling)", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Each_tile_of_the_batch_shows_its_own_part_of_the_frame()
     {
         // A dark frame with a bright top-right quadrant: only tile 1 of a 2x2 tiling is bright.

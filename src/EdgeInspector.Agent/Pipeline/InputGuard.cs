@@ -29,8 +29,10 @@ public sealed class InputGuard(InputGuardOptions options, AgentTelemetry telemet
             return;
         }
 
-        int bytes = inspection.InputWidth * inspection.InputHeight * 3;
-        var statistics = InputStatistics.Measure(inspection.Input.AsSpan(0, bytes), inspection.InputWidth, inspection.InputHeight);
+        // A tiled part's tiles lie one after another: measured as one image, tiles stacked, every tile counts.
+        int height = inspection.InputHeight * inspection.Tiles;
+        int bytes = inspection.InputWidth * height * 3;
+        var statistics = InputStatistics.Measure(inspection.Input.AsSpan(0, bytes), inspection.InputWidth, height);
         if (ranges.Check(statistics) is { } reason)
         {
             inspection.Fail("input guard: " + reason);

@@ -51,6 +51,9 @@ internal sealed class Inspection : IDisposable
 
     public int InputHeight { get; private set; }
 
+    /// <summary>Model-size images in <see cref="Input"/> (and maps in <see cref="Map"/>): a tiled line's tile count, else 1.</summary>
+    public int Tiles { get; private set; } = 1;
+
     /// <summary>The frame region (full-resolution pixels) the model input covers.</summary>
     public EdgeInspector.Imaging.FrameRegion Area { get; set; }
 
@@ -78,12 +81,13 @@ internal sealed class Inspection : IDisposable
 
     public double PostMs { get; set; }
 
-    public byte[] RentInput(int width, int height)
+    public byte[] RentInput(int width, int height, int tiles = 1)
     {
         ReturnInput();
         InputWidth = width;
         InputHeight = height;
-        Input = ArrayPool<byte>.Shared.Rent(width * height * 3);
+        Tiles = tiles;
+        Input = ArrayPool<byte>.Shared.Rent(width * height * 3 * tiles);
         return Input;
     }
 

@@ -58,12 +58,12 @@ public sealed class InspectionPipeline
         var preprocessed = NewChannel();
         var inferred = NewChannel();
         var decided = NewChannel();
-        var decide = new DecideStage(_options.Thumbnail, _thresholds, _models, _options.DeviceId, _guard);
+        var decide = new DecideStage(_options.Thumbnail, _thresholds, _models, _options.DeviceId, _guard, _options.ToFrameTiling());
         Task[] stages =
         [
             Stage("acquire", () => _acquire.RunAsync(acquired.Writer, stopAcquiring, abort), acquired.Writer),
-            Stage("preprocess", () => TransformAsync(acquired.Reader, preprocessed.Writer, new PreprocessStage(_models, _options.Region.ToFrameRegion()).Run, abort), preprocessed.Writer),
-            Stage("infer", () => TransformAsync(preprocessed.Reader, inferred.Writer, new InferStage(_models, _options.Region.ToFrameRegion()).Run, abort), inferred.Writer),
+            Stage("preprocess", () => TransformAsync(acquired.Reader, preprocessed.Writer, new PreprocessStage(_models, _options.Region.ToFrameRegion(), _options.ToFrameTiling()).Run, abort), preprocessed.Writer),
+            Stage("infer", () => TransformAsync(preprocessed.Reader, inferred.Writer, new InferStage(_models, _options.Region.ToFrameRegion(), _options.ToFrameTiling()).Run, abort), inferred.Writer),
             Stage("decide", () => TransformAsync(inferred.Reader, decided.Writer, decide.Run, abort, alsoFailed: true), decided.Writer),
             Stage("publish", () => PublishAsync(decided.Reader, abort), null),
         ];
