@@ -90,6 +90,9 @@ public sealed partial class MqttLink : IAsyncDisposable
     /// <summary>Messages queued or in flight, in memory and in the durable outbox.</summary>
     public long Pending => Interlocked.Read(ref _pending) + Interlocked.Read(ref _toStorePending) + (_store?.Unacked ?? 0);
 
+    /// <summary>The MQTT 5 maximum packet size announced on connect (0: none); set before <see cref="RunAsync"/>.</summary>
+    public int MaxInboundPacketBytes { get; set; }
+
     /// <summary>Runs after every (re)connect, before queued messages flow: republish retained state here.</summary>
     public Func<CancellationToken, Task>? Connected { get; set; }
 
@@ -403,6 +406,11 @@ public sealed partial class MqttLink : IAsyncDisposable
             .WithWillRetain(true)
             .WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
             .WithWillContentType("application/json");
+        if (MaxInboundPacketBytes > 0)
+        {
+            builder.WithMaximumPacketSize((uint)MaxInboundPacketBytes);
+        }
+
         return MqttClientSecurity.Apply(builder, _broker, _options.Username, _options.Password, _options.Tls).Build();
     }
 

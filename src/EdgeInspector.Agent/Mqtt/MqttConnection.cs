@@ -39,6 +39,7 @@ public sealed class MqttConnection : IHostedService, IAsyncDisposable
         _loggers = loggers;
         _logger = loggers.CreateLogger<MqttConnection>();
         _link.Connected = OnConnectedAsync;
+        _link.MaxInboundPacketBytes = InboundPacketBytes;
         _link.MessageReceived = OnMessageAsync;
         foreach (var route in _routes)
         {
@@ -48,6 +49,13 @@ public sealed class MqttConnection : IHostedService, IAsyncDisposable
             }
         }
     }
+
+    /// <summary>
+    /// Announced to the broker as the MQTT 5 maximum packet size, so it drops bigger messages
+    /// before they reach the device: above every route's largest payload (an offer, 1 MiB) plus
+    /// topic and properties. Whatever gets through is still checked per topic.
+    /// </summary>
+    public const int InboundPacketBytes = 1024 * 1024 + (64 * 1024);
 
     /// <summary>Where the link connects: the configured broker, or the embedded one on loopback.</summary>
     public static BrokerAddress Address(MqttOptions options) => string.IsNullOrWhiteSpace(options.Broker)
@@ -117,6 +125,18 @@ public sealed class MqttConnection : IHostedService, IAsyncDisposable
             if (!route.Accepts(topic))
             {
                 continue;
+            }
+
+            long bytes = e.ApplicationMessage.Payload.Length;
+            int max = route.MaxPayloadBytes(topic);
+            if (bytes > max)
+            {
+                if (_routeFailures.ShouldLog("oversized:" + route.GetType().Name, out long dropped))
+                {
+                    Log.PayloadTooLarge(_logger, topic, bytes, max, dropped);
+                }
+
+                return;
             }
 
             try
