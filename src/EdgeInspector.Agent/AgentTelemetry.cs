@@ -190,6 +190,7 @@ public sealed class AgentTelemetry
         ModelLoad = ModelLoad(),
         Outbox = _outbox?.Invoke(),
         Health = _health.Read(_stateDirectory),
+        Process = ProcessFigures.Read(),
         Ts = DateTimeOffset.UtcNow,
     };
 }

@@ -21,16 +21,19 @@ public sealed class MqttConnection : IHostedService, IAsyncDisposable
     private readonly StatusPublisher _status;
     private readonly IReadOnlyList<IMqttRoute> _routes;
     private readonly AgentTelemetry _telemetry;
+    private readonly InboundMemoryTrim _trim;
     private readonly ILoggerFactory _loggers;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stopping = new();
     private readonly EdgeInspector.Messaging.Commands.ThrottledLog _routeFailures = new(TimeProvider.System, TimeSpan.FromMinutes(1));
     private EmbeddedBroker? _broker;
     private Task _running = Task.CompletedTask;
+    private Task _trimming = Task.CompletedTask;
     private bool _started;
 
-    public MqttConnection(IOptions<MqttOptions> options, MqttLink link, StatusPublisher status, IEnumerable<IMqttRoute> routes, AgentTelemetry telemetry, ILoggerFactory loggers)
+    public MqttConnection(IOptions<MqttOptions> options, MqttLink link, StatusPublisher status, IEnumerable<IMqttRoute> routes, AgentTelemetry telemetry, InboundMemoryTrim trim, ILoggerFactory loggers)
     {
+        _trim = trim;
         _options = options.Value;
         _link = link;
         _status = status;
@@ -73,6 +76,7 @@ public sealed class MqttConnection : IHostedService, IAsyncDisposable
         var link = _link;
         _telemetry.SetOutbox(() => new OutboxStatus(link.Durable, link.Pending, link.Dropped));
         _running = _link.RunAsync(_stopping.Token);
+        _trimming = _trim.RunAsync(_stopping.Token);
         _status.Start();
         _started = true;
         Log.Publishing(_logger, _link.Broker.ToString(), _status.Topic);
@@ -97,6 +101,7 @@ public sealed class MqttConnection : IHostedService, IAsyncDisposable
         }
 
         await _running.ConfigureAwait(false);
+        await _trimming.ConfigureAwait(false);
         try
         {
             await _link.DisconnectAsync(cancellationToken).ConfigureAwait(false);
@@ -128,6 +133,7 @@ public sealed class MqttConnection : IHostedService, IAsyncDisposable
             }
 
             long bytes = e.ApplicationMessage.Payload.Length;
+            _trim.Received(bytes);
             int max = route.MaxPayloadBytes(topic);
             if (bytes > max)
             {
