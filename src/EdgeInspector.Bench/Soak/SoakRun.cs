@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using EdgeInspector.Core;
 using EdgeInspector.Imaging;
@@ -45,7 +44,7 @@ internal static class SoakRun
         await using var counter = new VerdictCounter(broker.Uri, Device);
         await using var commands = new CommandTraffic(broker.Uri, Device);
         var counting = counter.RunAsync(stopCounting.Token);
-        using var agent = StartAgent(model, images, fps, broker.Uri, Path.Combine(work.Path, "state"), Path.Combine(keys, PackageSigning.PublicKeyFileName));
+        using var agent = StartAgent(model, images, fps, broker.Uri, Path.Combine(work.Path, "state"), Path.Combine(keys, PackageSigning.PublicKeyFileName), AgentLog(work.Path));
         Console.WriteLine($"soak: {minutes} min, model {model}, replay fps {fps} (0: full rate), broker {broker.Uri} restarted every {restartEvery} s, one signed update (v{ModelPackage.ReadManifest(Path.Combine(update, ModelPackage.ManifestFileName)).Version}) at minute {Math.Max(1, minutes / 2)}, agent pid {agent.Id}");
         var traffic = commands.RunAsync(stop.Token);
         var restarts = RestartAsync(broker, TimeSpan.FromSeconds(restartEvery), stop.Token);
@@ -72,14 +71,19 @@ internal static class SoakRun
         await traffic.ConfigureAwait(false);
         // The broker is up: stop the agent as systemd does, then collect what it flushed on the way out.
         int exit = await StopAgentAsync(agent, counter).ConfigureAwait(false);
-        Report(samples, counter, commands, restarted, pushed, exit);
+        string log = Path.GetFullPath(Path.Combine(".work", "soak-agent.log"));
+        Directory.CreateDirectory(Path.GetDirectoryName(log)!);
+        File.Copy(AgentLog(work.Path), log, overwrite: true);
+        Report(samples, counter, commands, restarted, pushed, exit, log, Math.Max(1, minutes / 2));
         await stopCounting.CancelAsync().ConfigureAwait(false);
         await counting.ConfigureAwait(false);
         await broker.StopAsync().ConfigureAwait(false);
         return 0;
     }
 
-    private static Process StartAgent(string model, string images, string fps, string broker, string state, string publicKey)
+    private static string AgentLog(string work) => Path.Combine(work, "agent.log");
+
+    private static Process StartAgent(string model, string images, string fps, string broker, string state, string publicKey, string log)
     {
         string agent = Path.Combine(AppContext.BaseDirectory, "edge-inspector-agent.dll");
         var start = new ProcessStartInfo("dotnet", [agent, "--model", model, "--replay", images, "--fps", fps, "--device-id", Device, "--broker", broker,
@@ -90,7 +94,6 @@ internal static class SoakRun
             RedirectStandardError = true,
         };
         var process = Process.Start(start)!;
-        string log = Path.Combine(state + "-agent.log");
         var writer = new StreamWriter(log) { AutoFlush = true };
         process.OutputDataReceived += (_, e) => Write(writer, e.Data);
         process.ErrorDataReceived += (_, e) => Write(writer, e.Data);
@@ -194,20 +197,21 @@ internal static class SoakRun
         return agent.ExitCode;
     }
 
-    private static void Report(List<SoakSample> samples, VerdictCounter counter, CommandTraffic commands, int restarts, string pushed, int exit)
+    /// <summary>Slopes over the whole run and apart on each side of the update (its load is a step, not a leak).</summary>
+    private static void Report(List<SoakSample> samples, VerdictCounter counter, CommandTraffic commands, int restarts, string pushed, int exit, string log, int updateMinute)
     {
-        var steady = samples.Skip(1).ToList();
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"slope (least squares, minutes 2-{samples.Count}): RSS {SoakSample.Slope(steady, s => s.RssMb):+0.00;-0.00} MB/min, GC heap {SoakSample.Slope(steady, s => s.GcHeapMb):+0.00;-0.00} MB/min, handles {SoakSample.Slope(steady, s => s.Handles):+0.00;-0.00}/min, threads {SoakSample.Slope(steady, s => s.Threads):+0.00;-0.00}/min; all minutes: RSS {SoakSample.Slope(samples, s => s.RssMb):+0.00;-0.00} MB/min"));
-        long produced = -1;
-        if (counter.Status is { } status)
-        {
-            using var json = JsonDocument.Parse(status);
-            produced = json.RootElement.GetProperty("counters").GetProperty("inspected").GetInt64();
-        }
+        string Slopes(IReadOnlyList<SoakSample> part) => string.Create(CultureInfo.InvariantCulture,
+            $"RSS {SoakSample.Slope(part, s => s.RssMb):+0.00;-0.00} MB/min, GC heap {SoakSample.Slope(part, s => s.GcHeapMb):+0.00;-0.00} MB/min, handles {SoakSample.Slope(part, s => s.Handles):+0.00;-0.00}/min, threads {SoakSample.Slope(part, s => s.Threads):+0.00;-0.00}/min");
+        Console.WriteLine($"slope (least squares) minutes 2-{samples.Count}: {Slopes([.. samples.Skip(1)])}");
+        Console.WriteLine($"  before the update (minutes 2-{updateMinute}): {Slopes([.. samples.Skip(1).Take(updateMinute - 1)])}");
+        Console.WriteLine($"  after it settled (minutes {updateMinute + 2}-{samples.Count}): {Slopes([.. samples.Skip(updateMinute + 1)])}");
 
+        // Every part is one verdict; the agent logs how many parts it took when it stops (EventId 1011).
+        string? finished = File.ReadLines(log).LastOrDefault(l => l.Contains("Pipeline finished after ", StringComparison.Ordinal));
+        long produced = finished is null ? -1 : long.Parse(finished.Split("Pipeline finished after ")[1].Split(' ')[0], CultureInfo.InvariantCulture);
         var seqs = counter.Seqs.Order().ToList();
-        long missing = seqs.Count == 0 ? 0 : (seqs[^1] - seqs[0] + 1) - seqs.Count;
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"verdicts: produced {produced} (agent's final status), received {seqs.Count} distinct (seq {(seqs.Count > 0 ? seqs[0] : 0)}..{(seqs.Count > 0 ? seqs[^1] : 0)}, {missing} missing, {counter.Received - seqs.Count} duplicates), lost {(produced < 0 ? "?" : (produced - seqs.Count).ToString(CultureInfo.InvariantCulture))}"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"broker restarts {restarts}; commands sent {commands.Sent}, answered {commands.Answers}; update push {pushed}; agent exit {exit} after SIGTERM"));
+        var gaps = seqs.Count == 0 ? [] : Enumerable.Range(0, (int)(seqs[^1] - seqs[0] + 1)).Select(i => seqs[0] + i).Except(seqs).ToList();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"verdicts: produced {produced} (the agent's parts), received {seqs.Count} distinct (seq {(seqs.Count > 0 ? seqs[0] : 0)}..{(seqs.Count > 0 ? seqs[^1] : 0)}, {counter.Received - seqs.Count} duplicates), lost {(produced < 0 ? "?" : (produced - seqs.Count).ToString(CultureInfo.InvariantCulture))}{(gaps.Count > 0 ? ", missing seq " + string.Join(",", gaps.Take(10)) : "")}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"broker restarts {restarts}; commands sent {commands.Sent}, answered {commands.Answers}; update push {pushed}; agent exit {exit} after SIGTERM; agent log {log}"));
     }
 }
