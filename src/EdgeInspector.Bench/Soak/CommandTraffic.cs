@@ -67,7 +67,7 @@ internal sealed class CommandTraffic(string broker, string device) : IAsyncDispo
                         await SendAsync("set-threshold", """{"image_threshold":0.2,"image_threshold":0.9}""", cancellationToken).ConfigureAwait(false);
                     }
                 }
-                catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is MQTTnet.Exceptions.MqttCommunicationException or InvalidOperationException or OperationCanceledException)
+                catch (Exception e) when (e is MQTTnet.Exceptions.MqttCommunicationException or InvalidOperationException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
                 {
                     // The broker is restarting: the next tick connects again.
                 }

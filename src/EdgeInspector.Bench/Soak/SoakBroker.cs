@@ -7,7 +7,8 @@ namespace EdgeInspector.Bench.Soak;
 /// <summary>
 /// Mosquitto on a loopback port for the soak, with persistence: a restart keeps the verdict
 /// counter's session and what was queued for it, as a plant broker does, so "0 lost" measures the
-/// agent and not the broker.
+/// agent and not the broker. Started as root, Mosquitto drops to user "mosquitto" and cannot write
+/// its persistence file into this folder; <c>user</c> keeps it as whoever runs the soak.
 /// </summary>
 internal sealed class SoakBroker(string directory, int port) : IDisposable
 {
@@ -19,7 +20,7 @@ internal sealed class SoakBroker(string directory, int port) : IDisposable
     {
         Directory.CreateDirectory(directory);
         string conf = Path.Combine(directory, "mosquitto.conf");
-        await File.WriteAllTextAsync(conf, string.Create(CultureInfo.InvariantCulture, $"listener {port} 127.0.0.1\nallow_anonymous true\npersistence true\npersistence_location {directory}/\nlog_dest file {directory}/mosquitto.log\n"), cancellationToken).ConfigureAwait(false);
+        await File.WriteAllTextAsync(conf, string.Create(CultureInfo.InvariantCulture, $"listener {port} 127.0.0.1\nallow_anonymous true\npersistence true\npersistence_location {directory}/\nlog_dest file {directory}/mosquitto.log\nuser {Environment.UserName}\n"), cancellationToken).ConfigureAwait(false);
         string executable = File.Exists("/usr/sbin/mosquitto") ? "/usr/sbin/mosquitto" : "mosquitto";
         _process = Process.Start(new ProcessStartInfo(executable, ["-c", conf]) { RedirectStandardOutput = true, RedirectStandardError = true })
             ?? throw new InvalidOperationException("mosquitto did not start: apt-get install mosquitto");

@@ -164,13 +164,26 @@ internal static class SoakRun
             return "not pushed (the soak ended first)";
         }
 
-        var start = new ProcessStartInfo("dotnet", [cli, "push", "--package", package, "--broker", broker, "--device", Device, "--timeout", "300"]) { RedirectStandardOutput = true, RedirectStandardError = true };
-        using var push = Process.Start(start)!;
-        var errors = push.StandardError.ReadToEndAsync(CancellationToken.None);
-        string output = await push.StandardOutput.ReadToEndAsync(CancellationToken.None).ConfigureAwait(false);
-        await push.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
-        string last = string.Join(" | ", (output + await errors.ConfigureAwait(false)).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).TakeLast(2));
-        return string.Create(CultureInfo.InvariantCulture, $"exit {push.ExitCode}: {last}");
+        // A broker restart in the middle ends a push ("lost the broker"); the workstation pushes again and the device resumes.
+        string result = "";
+        for (int attempt = 1; attempt <= 3; attempt++)
+        {
+            var start = new ProcessStartInfo("dotnet", [cli, "push", "--package", package, "--broker", broker, "--device", Device, "--timeout", "300"]) { RedirectStandardOutput = true, RedirectStandardError = true };
+            using var push = Process.Start(start)!;
+            var errors = push.StandardError.ReadToEndAsync(CancellationToken.None);
+            string output = await push.StandardOutput.ReadToEndAsync(CancellationToken.None).ConfigureAwait(false);
+            await push.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+            string last = string.Join(" | ", (output + await errors.ConfigureAwait(false)).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).TakeLast(2));
+            result = string.Create(CultureInfo.InvariantCulture, $"attempt {attempt} exit {push.ExitCode}: {last}");
+            if (push.ExitCode == 0)
+            {
+                break;
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(10), CancellationToken.None).ConfigureAwait(false);
+        }
+
+        return result;
     }
 
     /// <summary>SIGTERM, then waits until no more verdicts arrive (2 s quiet, at most 30 s).</summary>
