@@ -4,6 +4,8 @@
 #   ./dev.sh test                    install what is missing (as root), build, run every test
 #   ./dev.sh bench [--frames N]      raw ONNX Runtime vs full-pipeline throughput (--intra-op-threads N, --model PKG;
 #                                    --frame 4096x2160 --pixel-format BayerRG8 [--roi X,Y,W,H]: sensor-size frames; --json)
+#   ./dev.sh soak [--minutes N]      the built agent at full rate against Mosquitto (restarted every --restart-every S, default 120),
+#                                    command traffic, one signed update: RSS, GC heap, handles, threads, verdicts/s a minute, slopes
 #   ./dev.sh trainer CMD ...         the workstation trainer (Python/PyTorch)
 #   ./dev.sh edge-inspector CMD ...  the model tool (eval, enroll, ...) on the serving path
 #   ./dev.sh arm64-smoke [--broker URI]   the linux-arm64 build under qemu-user, a few demo frames
@@ -86,6 +88,16 @@ cmd_bench() {
   local default_model=()
   has_model_flag "$@" || default_model=(--model "$DEFAULT_ENGINE")
   exec dotnet src/EdgeInspector.Bench/bin/Release/net10.0/edge-inspector-bench.dll "${default_model[@]}" "$@"
+}
+
+cmd_soak() {
+  ensure_packages "${APT_RUNTIME[@]}" mosquitto
+  ensure_default_engine
+  dotnet build src/EdgeInspector.Bench -c Release -v q -nologo >&2
+  dotnet build src/EdgeInspector.Cli -c Release -v q -nologo >&2
+  local default_model=()
+  has_model_flag "$@" || default_model=(--model "$DEFAULT_ENGINE")
+  exec dotnet src/EdgeInspector.Bench/bin/Release/net10.0/edge-inspector-bench.dll soak --cli src/EdgeInspector.Cli/bin/Release/net10.0/edge-inspector.dll "${default_model[@]}" "$@"
 }
 
 cmd_edge_inspector() {
@@ -274,12 +286,13 @@ cmd_test() {
   [ "$failed" -eq 0 ]
 }
 
-usage() { sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; }
 
 case "${1:-}" in
   demo) shift; cmd_demo "$@" ;;
   test) shift; cmd_test "$@" ;;
   bench) shift; cmd_bench "$@" ;;
+  soak) shift; cmd_soak "$@" ;;
   trainer) shift; cmd_trainer "$@" ;;
   edge-inspector) shift; cmd_edge_inspector "$@" ;;
   arm64-smoke) shift; cmd_arm64_smoke "$@" ;;

@@ -14,7 +14,6 @@ using Microsoft.Extensions.Configuration.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
 
 namespace EdgeInspector.Agent;
@@ -64,9 +63,11 @@ public static class AgentHostExtensions
             ApplyDemoDefaults(builder);
         }
 
-        // Logs go to stderr so stdout carries only verdict lines; journald records both.
+        // Logs go to stderr so stdout carries only verdict lines; journald records both. The simple
+        // formatter is named: with no formatter name the console logger copies its own (empty)
+        // legacy options over these, which gave two lines per entry and no timestamp (#13 finding 8).
         builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
-        builder.Services.Configure<SimpleConsoleFormatterOptions>(o =>
+        builder.Logging.AddSimpleConsole(o =>
         {
             o.SingleLine = true;
             o.TimestampFormat = "HH:mm:ss.fff ";

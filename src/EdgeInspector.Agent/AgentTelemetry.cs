@@ -198,6 +198,7 @@ public sealed class AgentTelemetry
         Health = _health.Read(_stateDirectory),
         Capture = _capture?.Invoke(),
         Drift = _drift?.Invoke(),
+        Process = ProcessFigures.Read(),
         Ts = DateTimeOffset.UtcNow,
     };
 }

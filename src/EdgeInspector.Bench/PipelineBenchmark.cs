@@ -238,7 +238,7 @@ internal static class PipelineBenchmark
         return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private static string? Arg(string[] args, string name)
+    internal static string? Arg(string[] args, string name)
     {
         int i = Array.IndexOf(args, name);
         return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;

@@ -1,3 +1,4 @@
 using EdgeInspector.Bench;
+using EdgeInspector.Bench.Soak;
 
-return await PipelineBenchmark.RunAsync(args);
+return args is ["soak", .. var rest] ? await SoakRun.RunAsync(rest) : await PipelineBenchmark.RunAsync(args);

@@ -60,6 +60,10 @@ public sealed record AgentStatus
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public DriftStatus? Drift { get; init; }
 
+    /// <summary>The agent process itself: what a soak run watches for leaks.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public ProcessFigures? Process { get; init; }
+
     public required DateTimeOffset Ts { get; init; }
 }
 
@@ -117,6 +121,36 @@ public sealed record DeviceHealth
 
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public long? DiskFreeMb { get; init; }
+}
+
+/// <summary>
+/// The agent's own footprint: resident memory, the managed heap after the last GC and what the GC
+/// holds committed, threads and open handles (file descriptors; -1 where the host cannot count them).
+/// </summary>
+public sealed record ProcessFigures(double RssMb, double GcHeapMb, double GcCommittedMb, int Threads, int Handles)
+{
+    public static ProcessFigures Read()
+    {
+        using var self = System.Diagnostics.Process.GetCurrentProcess();
+        var gc = GC.GetGCMemoryInfo();
+        int handles;
+        try
+        {
+            handles = Directory.GetFileSystemEntries("/proc/self/fd").Length;
+        }
+        catch (IOException)
+        {
+            handles = -1;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            handles = -1;
+        }
+
+        return new ProcessFigures(Megabytes(self.WorkingSet64), Megabytes(gc.HeapSizeBytes), Megabytes(gc.TotalCommittedBytes), self.Threads.Count, handles);
+    }
+
+    private static double Megabytes(long bytes) => Math.Round(bytes / (1024.0 * 1024.0), 1);
 }
 
 /// <summary>The image and pixel thresholds in force and their source: <c>manifest</c>, <c>config</c> (Model:ImageThreshold/PixelThreshold) or <c>cmd/set-threshold</c>.</summary>

@@ -15,6 +15,12 @@ public interface IMqttRoute
 
     bool Accepts(string topic);
 
+    /// <summary>
+    /// The largest payload the route takes on <paramref name="topic"/>: a bigger one is dropped
+    /// before it is copied or parsed, so a hostile sender cannot make the agent hold megabytes.
+    /// </summary>
+    int MaxPayloadBytes(string topic);
+
     /// <summary>Handles one message; the payload must be copied if kept past the returned task.</summary>
     Task OnMessageAsync(MqttApplicationMessage message, CancellationToken cancellationToken);
 

@@ -44,6 +44,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 3022, EventName = "Disconnected", Level = LogLevel.Warning, Message = "MQTT disconnected from {Broker}: {Reason}; reconnecting")]
     public static partial void Disconnected(ILogger logger, string broker, string reason);
 
+    [LoggerMessage(EventId = 3024, EventName = "Reconnected", Level = LogLevel.Information, Message = "MQTT reconnected to {Broker} after {OutageSeconds:F1} s (session resumed: {SessionPresent})")]
+    public static partial void Reconnected(ILogger logger, string broker, double outageSeconds, bool sessionPresent);
+
     [LoggerMessage(EventId = 3023, EventName = "PublishRejected", Level = LogLevel.Warning, Message = "Broker rejected a message on {Topic}: {Reason}")]
     public static partial void PublishRejected(ILogger logger, string topic, string reason);
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using MQTTnet;
@@ -38,6 +39,8 @@ public sealed partial class MqttLink : IAsyncDisposable
     private long _published;
     private long _toStorePending;
     private int _disposed;
+    private int _closing;
+    private long _lostAt;
 
     /// <summary>How long the durable lane waits without new verdicts before it deletes acknowledged rows on their own.</summary>
     private static readonly TimeSpan AcknowledgedIdle = TimeSpan.FromSeconds(1);
@@ -86,6 +89,9 @@ public sealed partial class MqttLink : IAsyncDisposable
 
     /// <summary>Messages queued or in flight, in memory and in the durable outbox.</summary>
     public long Pending => Interlocked.Read(ref _pending) + Interlocked.Read(ref _toStorePending) + (_store?.Unacked ?? 0);
+
+    /// <summary>The MQTT 5 maximum packet size announced on connect (0: none); set before <see cref="RunAsync"/>.</summary>
+    public int MaxInboundPacketBytes { get; set; }
 
     /// <summary>Runs after every (re)connect, before queued messages flow: republish retained state here.</summary>
     public Func<CancellationToken, Task>? Connected { get; set; }
@@ -153,6 +159,7 @@ public sealed partial class MqttLink : IAsyncDisposable
     /// <summary>A clean disconnect: the broker does not send the last will.</summary>
     public async Task DisconnectAsync(CancellationToken cancellationToken)
     {
+        Volatile.Write(ref _closing, 1);
         if (_client.IsConnected)
         {
             await _client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().WithReason(MqttClientDisconnectOptionsReason.NormalDisconnection).Build(), cancellationToken).ConfigureAwait(false);
@@ -174,7 +181,15 @@ public sealed partial class MqttLink : IAsyncDisposable
                 }
 
                 failures = 0;
-                Log.Connected(_logger, _broker.ToString(), result.IsSessionPresent);
+                long lostAt = Interlocked.Exchange(ref _lostAt, 0);
+                if (lostAt == 0)
+                {
+                    Log.Connected(_logger, _broker.ToString(), result.IsSessionPresent);
+                }
+                else
+                {
+                    Log.Reconnected(_logger, _broker.ToString(), Stopwatch.GetElapsedTime(lostAt).TotalSeconds, result.IsSessionPresent);
+                }
                 if (!result.IsSessionPresent && _subscriptions.Count > 0)
                 {
                     var subscribe = new MqttClientSubscribeOptionsBuilder();
@@ -391,6 +406,11 @@ public sealed partial class MqttLink : IAsyncDisposable
             .WithWillRetain(true)
             .WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
             .WithWillContentType("application/json");
+        if (MaxInboundPacketBytes > 0)
+        {
+            builder.WithMaximumPacketSize((uint)MaxInboundPacketBytes);
+        }
+
         return MqttClientSecurity.Apply(builder, _broker, _options.Username, _options.Password, _options.Tls).Build();
     }
 
@@ -399,9 +419,12 @@ public sealed partial class MqttLink : IAsyncDisposable
         if (_up.Task.IsCompleted)
         {
             _up = NewSignal();
-            if (e.Reason != MqttClientDisconnectReason.NormalDisconnection)
+            // A broker that dies or restarts often sends no DISCONNECT, so the reason reads
+            // "NormalDisconnection": only a disconnect this link asked for goes unlogged.
+            if (Volatile.Read(ref _closing) == 0)
             {
-                Log.Disconnected(_logger, _broker.ToString(), e.Reason.ToString());
+                Interlocked.Exchange(ref _lostAt, Stopwatch.GetTimestamp());
+                Log.Disconnected(_logger, _broker.ToString(), e.Exception?.Message ?? e.ReasonString ?? e.Reason.ToString());
             }
         }
 

@@ -55,6 +55,11 @@ public sealed class PackageLayout
         long offset = 0;
         foreach (var (name, file) in manifest.Files.OrderBy(f => f.Key, StringComparer.Ordinal))
         {
+            if (name.Any(char.IsControl))
+            {
+                throw new UpdateException($"manifest file name '{Printable(name)}' has a control character (NUL, newline, ...); name files with printable characters only");
+            }
+
             if (name.Length == 0 || Path.IsPathRooted(name) || name.Split('/', '\\').Any(p => p is "" or "." or "..") || name is ModelPackage.ManifestFileName or PackageSignature.FileName)
             {
                 throw new UpdateException($"manifest file name '{name}' is not a plain relative path inside the package");
@@ -66,11 +71,22 @@ public sealed class PackageLayout
             }
 
             files.Add((name, file, offset));
-            offset += file.Bytes;
+            try
+            {
+                offset = checked(offset + file.Bytes);
+            }
+            catch (OverflowException)
+            {
+                // Unchecked, the sizes would wrap into a small total and slip under Updates:MaxPackageBytes.
+                throw new UpdateException($"manifest file sizes add up past {long.MaxValue} bytes (at '{name}'); list each file's real size");
+            }
         }
 
         return new PackageLayout(manifest, files);
     }
+
+    /// <summary>A file name as a log and a reply can show it: control characters as \uXXXX.</summary>
+    private static string Printable(string name) => string.Concat(name.Select(c => char.IsControl(c) ? $"\\u{(int)c:x4}" : c.ToString()));
 
     /// <summary>Reads bytes [offset, offset + buffer.Length) of the concatenated files of a package folder.</summary>
     public void Read(string packageDirectory, long offset, Span<byte> buffer)

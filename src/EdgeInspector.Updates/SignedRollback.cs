@@ -84,9 +84,9 @@ public static class SignedRollback
             }
 
             var target = o["target"] as JsonValue ?? throw new UpdateException("the signed command has no target");
-            int? to = target.TryGetValue(out int version) ? version
+            int? to = target.TryGetValue(out int version) && version >= 1 ? version
                 : target.TryGetValue(out string? word) && word == Previous ? null
-                : throw new UpdateException($"the signed target must be \"{Previous}\" or a version number, got {target.ToJsonString()}");
+                : throw new UpdateException($"the signed target must be \"{Previous}\" or a version number of 1 or more, got {target.ToJsonString()}: {Fix}");
             order = new RollbackOrder(
                 (string?)o["device"] ?? "",
                 to,
@@ -127,25 +127,51 @@ public sealed class CommandNonces(string path)
     private readonly Lock _gate = new();
     private Dictionary<string, DateTimeOffset>? _seen;
 
-    /// <summary>Records <paramref name="nonce"/>; throws <see cref="UpdateException"/> when it was used before.</summary>
+    /// <summary>
+    /// Throws <see cref="UpdateException"/> when <paramref name="nonce"/> was obeyed before. Records
+    /// nothing: a command refused later (no previous package, an update activating) keeps its nonce
+    /// for a second try.
+    /// </summary>
+    public void Check(string nonce, DateTimeOffset now)
+    {
+        lock (_gate)
+        {
+            if (Seen(now).ContainsKey(nonce))
+            {
+                throw Replayed(nonce);
+            }
+        }
+    }
+
+    /// <summary>Records <paramref name="nonce"/> as obeyed; throws <see cref="UpdateException"/> when it was used before.</summary>
     public void Use(string nonce, DateTimeOffset issuedAt, DateTimeOffset now)
     {
         lock (_gate)
         {
-            var seen = _seen ??= Load();
-            foreach (string old in seen.Where(s => now - s.Value > SignedRollback.MaxAge * 2).Select(s => s.Key).ToList())
-            {
-                seen.Remove(old);
-            }
-
+            var seen = Seen(now);
             if (!seen.TryAdd(nonce, issuedAt))
             {
-                throw new UpdateException($"this signed command (nonce {nonce}) was already carried out; a replay is refused: send a new one");
+                throw Replayed(nonce);
             }
 
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
             AtomicFile.Write(path, JsonSerializer.SerializeToUtf8Bytes(new JsonObject(seen.Select(s => KeyValuePair.Create(s.Key, (JsonNode?)JsonValue.Create(s.Value))))));
         }
+    }
+
+    private static UpdateException Replayed(string nonce) =>
+        new($"this signed command (nonce {nonce}) was already carried out; a replay is refused: send a new one");
+
+    /// <summary>The nonces still within twice the command age (older ones cannot verify any more).</summary>
+    private Dictionary<string, DateTimeOffset> Seen(DateTimeOffset now)
+    {
+        var seen = _seen ??= Load();
+        foreach (string old in seen.Where(s => now - s.Value > SignedRollback.MaxAge * 2).Select(s => s.Key).ToList())
+        {
+            seen.Remove(old);
+        }
+
+        return seen;
     }
 
     private Dictionary<string, DateTimeOffset> Load()

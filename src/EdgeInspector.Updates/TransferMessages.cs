@@ -27,6 +27,13 @@ public sealed record UpdateOffer(string TransferId, byte[] Manifest, byte[] Sign
     public const int MaxChunkBytes = 128 * 1024;
     public const int MinChunkBytes = 256;
 
+    /// <summary>
+    /// model/state carries a bitmap of every chunk: 65536 chunks keep it at 8 KB (11 KB in base64)
+    /// and still allow 8 GiB at the largest chunk size, where 1 GiB in 256-byte chunks made each
+    /// state 699 KB (issue #13).
+    /// </summary>
+    public const int MaxChunkCount = 65536;
+
     public int ChunkLength(int index) => (int)Math.Min(ChunkBytes, TotalBytes - ((long)index * ChunkBytes));
 
     public byte[] ToJson() => JsonSerializer.SerializeToUtf8Bytes(new JsonObject
@@ -83,7 +90,20 @@ public sealed record UpdateOffer(string TransferId, byte[] Manifest, byte[] Sign
             throw new UpdateException(string.Create(CultureInfo.InvariantCulture, $"chunk_bytes {offer.ChunkBytes} is outside {MinChunkBytes}..{MaxChunkBytes}"));
         }
 
-        if (offer.TotalBytes < 1 || offer.ChunkCount != (int)((offer.TotalBytes + offer.ChunkBytes - 1) / offer.ChunkBytes))
+        if (offer.TotalBytes < 1)
+        {
+            throw new UpdateException(string.Create(CultureInfo.InvariantCulture, $"total_bytes {offer.TotalBytes} must be a positive byte count"));
+        }
+
+        // Counted without adding to total_bytes, so a total near 2^63 cannot wrap into a small count.
+        long chunks = ((offer.TotalBytes - 1) / offer.ChunkBytes) + 1;
+        if (chunks > MaxChunkCount)
+        {
+            long atLeast = ((offer.TotalBytes - 1) / MaxChunkCount) + 1;
+            throw new UpdateException(string.Create(CultureInfo.InvariantCulture, $"total_bytes {offer.TotalBytes} in chunks of {offer.ChunkBytes} is {chunks} chunks, a transfer takes at most {MaxChunkCount}: push with --chunk-bytes {Math.Max(atLeast, MinChunkBytes)} or more (at most {MaxChunkBytes})"));
+        }
+
+        if (offer.ChunkCount != chunks)
         {
             throw new UpdateException(string.Create(CultureInfo.InvariantCulture, $"chunk_count {offer.ChunkCount} does not cover total_bytes {offer.TotalBytes} in chunks of {offer.ChunkBytes}"));
         }

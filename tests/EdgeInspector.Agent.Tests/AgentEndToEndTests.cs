@@ -129,6 +129,11 @@ public sealed class AgentEndToEndTests
         Assert.False(agent.HasExited, agent.Output);
         var seqs = after.On("/verdict").Select(m => m.Json.GetProperty("seq").GetInt64()).ToList();
         Assert.Equal(seqs.Count, seqs.Distinct().Count());
+
+        // The outage is in the log, one line per entry with the configured timestamp (#13 finding 8).
+        Assert.Matches(@"(?m)^\d\d:\d\d:\d\d\.\d{3} warn: EdgeInspector\.Messaging\.MqttLink\[3022\] MQTT disconnected from mqtt://127\.0\.0\.1:\d+: .+; reconnecting$", agent.Output);
+        Assert.Matches(@"(?m)^\d\d:\d\d:\d\d\.\d{3} info: EdgeInspector\.Messaging\.MqttLink\[3024\] MQTT reconnected to mqtt://127\.0\.0\.1:\d+ after \d+\.\d s", agent.Output);
+        Assert.DoesNotMatch(@"(?m)^(info|warn|fail): [^\n]*\]$", agent.Output);
     }
 
     [Fact]

@@ -70,6 +70,31 @@ public sealed class CommandRobustnessEndToEndTests
         Assert.True(code == 0, $"exit {code}:\n{agent.Output}");
     }
 
+    [Fact]
+    public async Task Oversized_payloads_are_dropped_unread_and_logged_once_a_minute()
+    {
+        using var broker = await MosquittoBroker.StartAsync();
+        using var agent = StartAgent(broker);
+        await using var probe = await RunningAsync(broker);
+
+        // Past the maximum packet size the agent announces, the broker drops them; just under it, the agent does.
+        byte[] tooBig = new byte[(1024 * 1024) + 1000];
+        for (int i = 0; i < 5; i++)
+        {
+            await probe.PublishAsync("edgeinspector/demo/cmd/status", tooBig);
+        }
+
+        await probe.PublishAsync("edgeinspector/demo/cmd/status", new byte[10 * 1024 * 1024]);
+
+        var status = await probe.RequestAsync("edgeinspector/demo/cmd/status", "{}"u8.ToArray(), Patience, "probe/replies/status", MqttQualityOfServiceLevel.AtLeastOnce);
+        Assert.Equal("demo", status.Json.GetProperty("device").GetString());
+        agent.Terminate();
+        Assert.Equal(0, await agent.WaitForExitAsync(Patience));
+        string[] dropped = [.. agent.Output.Split('\n').Where(l => l.Contains("dropped unread", StringComparison.Ordinal))];
+        Assert.Single(dropped);
+        Assert.Contains("edgeinspector/demo/cmd/status dropped unread: 1049576 bytes, the topic takes at most 1048576", dropped[0], StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("edgeinspector/demo/verdict")]
     [InlineData("edgeinspector/demo/model/state")]

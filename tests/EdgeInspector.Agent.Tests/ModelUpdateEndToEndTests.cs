@@ -177,8 +177,14 @@ public sealed class ModelUpdateEndToEndTests : IDisposable
         Assert.False(Directory.Exists(Path.Combine(StateDirectory, "models")) && Directory.EnumerateDirectories(Path.Combine(StateDirectory, "models")).Any());
         Assert.False(agent.HasExited, agent.Output);
 
-        var unknown = await probe.RequestAsync("edgeinspector/demo/cmd/rollback", SignedRollbackFor("demo", null), Patience);
-        Assert.Contains("no previous model package", unknown.Json.GetProperty("error").GetString(), StringComparison.Ordinal);
+        // A refused rollback does not use up its nonce: the same signed order, sent again, is judged again (#13 finding 8).
+        byte[] rollback = SignedRollbackFor("demo", null);
+        for (int attempt = 0; attempt < 2; attempt++)
+        {
+            var unknown = await probe.RequestAsync("edgeinspector/demo/cmd/rollback", rollback, Patience);
+            Assert.Contains("no previous model package", unknown.Json.GetProperty("error").GetString(), StringComparison.Ordinal);
+        }
+
         var threshold = await probe.RequestAsync("edgeinspector/demo/cmd/set-threshold", "{\"image_threshold\": 2}"u8.ToArray(), Patience);
         Assert.Contains("must be a number in [0,1]", threshold.Json.GetProperty("error").GetString(), StringComparison.Ordinal);
         threshold = await probe.RequestAsync("edgeinspector/demo/cmd/set-threshold", "{\"image_threshold\": 0.99}"u8.ToArray(), Patience);

@@ -21,7 +21,7 @@ public sealed class StatusCommandTests
 
         // What the dispatcher sends equals what ContractJson writes for the same snapshot (the live readings aside).
         var contract = JsonNode.Parse(ContractJson.Serialize(telemetry.Snapshot()))!.AsObject();
-        foreach (string live in new[] { "ts", "uptime_s", "health", "fps" })
+        foreach (string live in new[] { "ts", "uptime_s", "health", "process", "fps" })
         {
             contract[live] = reply[live]?.DeepClone();
         }

@@ -150,6 +150,18 @@ public sealed class ContractJsonTests
     }
 
     [Fact]
+    public void Process_figures_are_this_process_in_snake_case()
+    {
+        var status = SampleStatus() with { Process = ProcessFigures.Read() };
+        var process = Parse(ContractJson.Serialize(status)).GetProperty("process");
+
+        Assert.Equal(new[] { "gc_committed_mb", "gc_heap_mb", "handles", "rss_mb", "threads" }, Names(process));
+        Assert.True(process.GetProperty("rss_mb").GetDouble() > 10);
+        Assert.True(process.GetProperty("threads").GetInt32() > 1);
+        Assert.True(process.GetProperty("handles").GetInt32() > 2);
+    }
+
+    [Fact]
     public void Health_lists_only_what_the_host_exposes()
     {
         var status = SampleStatus() with { Health = new DeviceHealth { TemperaturesC = new Dictionary<string, double> { ["cpu-thermal"] = 51.5 }, MemoryTotalMb = 7620 } };

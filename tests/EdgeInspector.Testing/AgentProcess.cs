@@ -34,6 +34,9 @@ public sealed class AgentProcess : IDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The process id (for /proc/{id}/status: resident memory, threads, handles).</summary>
+    public int Id => _process.Id;
+
     public int ExitCode => _process.ExitCode;
 
     public static AgentProcess Start(params string[] args) => Start(new Dictionary<string, string>(), args);

@@ -74,6 +74,28 @@ public sealed class SignedRollbackTests : IDisposable
         restarted.Use("fedcba9876543210", Now, Now.AddSeconds(10));
     }
 
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(0)]
+    public void A_target_below_version_1_is_refused(int target)
+    {
+        var e = Refused(Signed("cell1", target, Now));
+
+        Assert.Contains("a version number of 1 or more, got " + target, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Checking_a_nonce_does_not_use_it()
+    {
+        var nonces = new CommandNonces(_dir.Combine("state", "command-nonces.json"));
+
+        nonces.Check("0123456789abcdef", Now);
+        nonces.Check("0123456789abcdef", Now);
+        nonces.Use("0123456789abcdef", Now, Now);
+
+        Assert.Throws<UpdateException>(() => nonces.Check("0123456789abcdef", Now.AddSeconds(1)));
+    }
+
     public void Dispose()
     {
         _trusted.Dispose();

@@ -139,4 +139,54 @@ public sealed class TransferTests
         var e = Assert.Throws<UpdateException>(() => PackageLayout.FromManifest(Encoding.UTF8.GetBytes(manifest)));
         Assert.Contains("'../x'", e.Message, StringComparison.Ordinal);
     }
+    [Fact]
+    public void A_gigabyte_in_256_byte_chunks_is_refused_naming_the_chunk_size_that_fits_and_the_largest_state_stays_small()
+    {
+        long gib = 1L << 30;
+        string json = "{\"transfer_id\":\"a\",\"manifest\":\"\",\"signature\":\"\",\"total_bytes\":" + gib + ",\"chunk_bytes\":256,\"chunk_count\":" + (gib / 256) + "}";
+
+        var e = Assert.Throws<UpdateException>(() => UpdateOffer.Parse(Encoding.UTF8.GetBytes(json)));
+
+        Assert.Contains("4194304 chunks, a transfer takes at most 65536: push with --chunk-bytes 16384 or more", e.Message, StringComparison.Ordinal);
+        var largest = new UpdateState("a", UpdatePhase.Receiving, UpdateOffer.MaxChunkCount, 0, ChunkBitmap.Encode(new bool[UpdateOffer.MaxChunkCount]), null, "m", 2);
+        Assert.InRange(largest.ToJson().Length, 1, 12 * 1024);
+    }
+
+    [Fact]
+    public void A_total_near_2_pow_63_cannot_wrap_into_a_small_chunk_count()
+    {
+        // (2^32 + 1) chunks of 256 bytes: cast to int the count was 1.
+        long total = ((1L << 32) * 256) + 1;
+        string json = "{\"transfer_id\":\"a\",\"manifest\":\"\",\"signature\":\"\",\"total_bytes\":" + total + ",\"chunk_bytes\":256,\"chunk_count\":1}";
+
+        var e = Assert.Throws<UpdateException>(() => UpdateOffer.Parse(Encoding.UTF8.GetBytes(json)));
+
+        Assert.Contains("a transfer takes at most 65536", e.Message, StringComparison.Ordinal);
+        Assert.Contains("total_bytes -5 must be a positive byte count", Assert.Throws<UpdateException>(() => UpdateOffer.Parse("{\"transfer_id\":\"a\",\"manifest\":\"\",\"signature\":\"\",\"total_bytes\":-5,\"chunk_bytes\":256,\"chunk_count\":1}"u8)).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Manifest_sizes_that_add_up_past_2_pow_63_are_refused_not_wrapped_under_the_limit()
+    {
+        string Entry(string name, long bytes) => "\"" + name + "\":{\"sha256\":\"" + new string('a', 64) + "\",\"bytes\":" + bytes + "}";
+        // Unchecked, these three wrap to a total of 1 byte.
+        string manifest = "{\"format\":1,\"name\":\"m\",\"version\":2,\"files\":{" + Entry("a.bin", long.MaxValue) + "," + Entry("b.bin", long.MaxValue) + "," + Entry("model.onnx", 3) + "}}";
+
+        var e = Assert.Throws<UpdateException>(() => PackageLayout.FromManifest(Encoding.UTF8.GetBytes(manifest)));
+
+        Assert.Contains("sizes add up past 9223372036854775807 bytes", e.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("model.onnx\\u0000.sh", "\\u0000")]
+    [InlineData("golden/a\\nb.png", "\\u000a")]
+    public void Manifest_file_names_with_a_control_character_are_refused(string jsonName, string shown)
+    {
+        string manifest = "{\"format\":1,\"name\":\"m\",\"version\":2,\"files\":{\"model.onnx\":{\"sha256\":\"" + new string('a', 64) + "\",\"bytes\":1},\"" + jsonName + "\":{\"sha256\":\"" + new string('a', 64) + "\",\"bytes\":1}}}";
+
+        var e = Assert.Throws<UpdateException>(() => PackageLayout.FromManifest(Encoding.UTF8.GetBytes(manifest)));
+
+        Assert.Contains("has a control character", e.Message, StringComparison.Ordinal);
+        Assert.Contains(shown, e.Message, StringComparison.Ordinal);
+    }
 }

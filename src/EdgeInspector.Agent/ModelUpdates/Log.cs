@@ -11,11 +11,14 @@ internal static partial class Log
     [LoggerMessage(EventId = 2001, EventName = "UpdateOffered", Level = LogLevel.Information, Message = "Update {Transfer}: {Name} v{Version} offered, {Bytes} bytes in {Chunks} chunks")]
     public static partial void Offered(ILogger logger, string transfer, string name, int version, long bytes, int chunks);
 
-    [LoggerMessage(EventId = 2002, EventName = "ChunkRefused", Level = LogLevel.Warning, Message = "Update {Transfer}: chunk {Index} refused ({Outcome})")]
-    public static partial void ChunkRefused(ILogger logger, string transfer, int index, string outcome);
+    [LoggerMessage(EventId = 2002, EventName = "ChunkRefused", Level = LogLevel.Warning, Message = "Update {Transfer}: chunk {Index} refused ({Outcome}; {Suppressed} more in the last minute not logged)")]
+    public static partial void ChunkRefused(ILogger logger, string transfer, int index, string outcome, long suppressed);
 
     [LoggerMessage(EventId = 2003, EventName = "UpdateRejected", Level = LogLevel.Warning, Message = "Update {Transfer} rejected: {Reason}")]
     public static partial void Rejected(ILogger logger, string transfer, string reason);
+
+    [LoggerMessage(EventId = 2012, EventName = "OfferRefused", Level = LogLevel.Warning, Message = "Update {Transfer} refused at its offer: {Reason} ({Suppressed} more in the last minute not logged)")]
+    public static partial void OfferRefused(ILogger logger, string transfer, string reason, long suppressed);
 
     [LoggerMessage(EventId = 2004, EventName = "SelfTestPassed", Level = LogLevel.Information, Message = "Self-test of {Name} v{Version}: {Golden} golden images passed")]
     public static partial void SelfTest(ILogger logger, string name, int version, int golden);

@@ -27,6 +27,9 @@ public sealed class ModelTransferSession : IDisposable
     private PackageLayout? _layout;
     private long _lastStateTicks;
 
+    /// <summary>Refused offers and chunks can come in floods from any sender: one line a minute each.</summary>
+    private readonly EdgeInspector.Messaging.Commands.ThrottledLog _refusals = new(TimeProvider.System, TimeSpan.FromMinutes(1));
+
     public ModelTransferSession(IOptions<UpdateOptions> options, ServingModelLoader serving, UpdateTrust trust, ModelStore store, ModelActivator activator, ModelStates states, ILogger<ModelTransferSession> logger)
     {
         _options = options.Value;
@@ -137,7 +140,11 @@ public sealed class ModelTransferSession : IDisposable
                 case ChunkOutcome.Duplicate:
                     break;
                 default:
-                    Log.ChunkRefused(_logger, transferId, index, outcome.ToString());
+                    if (_refusals.ShouldLog("chunk", out long chunksNotLogged))
+                    {
+                        Log.ChunkRefused(_logger, transferId, index, outcome.ToString(), chunksNotLogged);
+                    }
+
                     PublishProgress(force: true, reason: string.Create(CultureInfo.InvariantCulture, $"chunk {index} refused ({outcome.Reason()}); resend it"));
                     break;
             }
@@ -291,7 +298,11 @@ public sealed class ModelTransferSession : IDisposable
 
     private void Reject(string transferId, string reason, ModelManifest? m)
     {
-        Log.Rejected(_logger, transferId, reason);
+        if (_refusals.ShouldLog("offer", out long notLogged))
+        {
+            Log.OfferRefused(_logger, transferId, reason, notLogged);
+        }
+
         _states.Publish(new UpdateState(transferId, UpdatePhase.Rejected, 0, 0, "", reason, m?.Name, m?.Version));
     }
 

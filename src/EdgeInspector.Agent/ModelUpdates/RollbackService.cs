@@ -48,7 +48,7 @@ public sealed class RollbackService
         {
             var now = DateTimeOffset.UtcNow;
             order = SignedRollback.Verify(payload, _trust.Keys, _telemetry.DeviceId, now);
-            _trust.Nonces.Use(order.Nonce, order.IssuedAt, now);
+            _trust.Nonces.Check(order.Nonce, now);
         }
         catch (UpdateException e)
         {
@@ -56,27 +56,34 @@ public sealed class RollbackService
             return Error(e.Message);
         }
 
-        return await RollbackAsync("rolled back by signed command", order.ToVersion, cancellationToken).ConfigureAwait(false);
+        var result = await RollbackAsync("rolled back by signed command", order.ToVersion, () => _trust.Nonces.Use(order.Nonce, order.IssuedAt, DateTimeOffset.UtcNow), cancellationToken).ConfigureAwait(false);
+        if (result["error"] is { } error)
+        {
+            Log.RollbackRefused(_logger, error.ToString());
+        }
+
+        return result;
     }
 
     private async Task AutoRollbackAsync(string reason)
     {
         Log.ProbationFailed(_logger, reason);
-        var result = await RollbackAsync(reason, null, CancellationToken.None).ConfigureAwait(false);
+        var result = await RollbackAsync(reason, null, obey: null, CancellationToken.None).ConfigureAwait(false);
         if (result["error"] is { } error)
         {
             Log.AutoRollbackFailed(_logger, error.ToString());
         }
     }
 
-    private async Task<JsonObject> RollbackAsync(string why, int? toVersion, CancellationToken cancellationToken)
+    /// <summary><paramref name="obey"/> records a signed order's nonce once nothing stands in the rollback's way.</summary>
+    private async Task<JsonObject> RollbackAsync(string why, int? toVersion, Action? obey, CancellationToken cancellationToken)
     {
         if (!_options.Enabled)
         {
             return Error("updates are disabled on this device (Updates:Enabled)");
         }
 
-        if (!_activator.TryStart(() => RollbackNowAsync(why, toVersion, cancellationToken), out var running))
+        if (!_activator.TryStart(() => RollbackNowAsync(why, toVersion, obey, cancellationToken), out var running))
         {
             return Error("an update is activating; try again when it has finished");
         }
@@ -84,7 +91,7 @@ public sealed class RollbackService
         return await running.ConfigureAwait(false);
     }
 
-    private async Task<JsonObject> RollbackNowAsync(string why, int? toVersion, CancellationToken cancellationToken)
+    private async Task<JsonObject> RollbackNowAsync(string why, int? toVersion, Action? obey, CancellationToken cancellationToken)
     {
         if (_store.ReadPointer() is not { Previous: { } previous } pointer || !Directory.Exists(previous))
         {
@@ -99,6 +106,15 @@ public sealed class RollbackService
         if (!_serving.TryGetSlot(out var slot))
         {
             return Error("the agent has not loaded its model yet");
+        }
+
+        try
+        {
+            obey?.Invoke();
+        }
+        catch (UpdateException e)
+        {
+            return Error(e.Message);
         }
 
         ModelIdentity identity;

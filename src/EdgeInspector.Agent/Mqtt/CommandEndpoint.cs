@@ -15,17 +15,21 @@ public sealed class CommandEndpoint(CommandDispatcher dispatcher, ReplyTopicRule
 
     public bool Accepts(string topic) => topic.StartsWith(topics.CommandPrefix, StringComparison.Ordinal);
 
+    /// <summary>
+    /// Well above every command's own limit, which the dispatcher checks before copying (and
+    /// answers with the limit); only beyond this is a request dropped unanswered.
+    /// </summary>
+    public int MaxPayloadBytes(string topic) => 1024 * 1024;
+
     public Task OnMessageAsync(MqttApplicationMessage message, CancellationToken cancellationToken)
     {
         string name = message.Topic[topics.CommandPrefix.Length..];
-        // Copied now: MQTTnet may reuse its buffer once this handler returns, and long commands outlive it.
-        byte[] payload = System.Buffers.BuffersExtensions.ToArray(message.Payload);
         string? responseTopic = message.ResponseTopic;
         byte[]? correlation = message.CorrelationData;
         var replyTo = rule.Refusal(responseTopic) is { } refusal ? CommandReplyTo.Refused(refusal)
             : string.IsNullOrEmpty(responseTopic) ? CommandReplyTo.Nowhere
             : CommandReplyTo.To((reply, ct) => link.PublishNowAsync(new OutgoingMessage(responseTopic, reply, ContentType: "application/json", CorrelationData: correlation), ct));
-        return dispatcher.DispatchAsync(name, payload, replyTo);
+        return dispatcher.DispatchAsync(name, message.Payload, replyTo);
     }
 
     public Task OnConnectedAsync(CancellationToken cancellationToken) => Task.CompletedTask;

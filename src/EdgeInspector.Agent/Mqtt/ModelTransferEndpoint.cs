@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using EdgeInspector.Agent.ModelUpdates;
 using EdgeInspector.Messaging;
+using EdgeInspector.Updates;
 using MQTTnet;
 
 namespace EdgeInspector.Agent.Mqtt;
@@ -31,6 +32,15 @@ public sealed class ModelTransferEndpoint : IMqttRoute
     public IReadOnlyList<string> Filters { get; }
 
     public bool Accepts(string topic) => _updates.Enabled && topic.StartsWith(_topics.Device + "/model/", StringComparison.Ordinal);
+
+    /// <summary>An offer carries the signed manifest and signature in base64; a chunk at most <see cref="UpdateOffer.MaxChunkBytes"/>.</summary>
+    public int MaxPayloadBytes(string topic) =>
+        topic == _topics.ModelOffer ? MaxOfferBytes
+        : topic.StartsWith(_topics.ModelChunkPrefix, StringComparison.Ordinal) ? UpdateOffer.MaxChunkBytes
+        : 0;
+
+    /// <summary>A manifest listing hundreds of files is tens of KB; 1 MiB leaves room and bounds what a bad offer costs.</summary>
+    public const int MaxOfferBytes = 1024 * 1024;
 
     public Task OnMessageAsync(MqttApplicationMessage message, CancellationToken cancellationToken)
     {

@@ -21,16 +21,19 @@ public sealed class MqttConnection : IHostedService, IAsyncDisposable
     private readonly StatusPublisher _status;
     private readonly IReadOnlyList<IMqttRoute> _routes;
     private readonly AgentTelemetry _telemetry;
+    private readonly InboundMemoryTrim _trim;
     private readonly ILoggerFactory _loggers;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stopping = new();
     private readonly EdgeInspector.Messaging.Commands.ThrottledLog _routeFailures = new(TimeProvider.System, TimeSpan.FromMinutes(1));
     private EmbeddedBroker? _broker;
     private Task _running = Task.CompletedTask;
+    private Task _trimming = Task.CompletedTask;
     private bool _started;
 
-    public MqttConnection(IOptions<MqttOptions> options, MqttLink link, StatusPublisher status, IEnumerable<IMqttRoute> routes, AgentTelemetry telemetry, ILoggerFactory loggers)
+    public MqttConnection(IOptions<MqttOptions> options, MqttLink link, StatusPublisher status, IEnumerable<IMqttRoute> routes, AgentTelemetry telemetry, InboundMemoryTrim trim, ILoggerFactory loggers)
     {
+        _trim = trim;
         _options = options.Value;
         _link = link;
         _status = status;
@@ -39,6 +42,7 @@ public sealed class MqttConnection : IHostedService, IAsyncDisposable
         _loggers = loggers;
         _logger = loggers.CreateLogger<MqttConnection>();
         _link.Connected = OnConnectedAsync;
+        _link.MaxInboundPacketBytes = InboundPacketBytes;
         _link.MessageReceived = OnMessageAsync;
         foreach (var route in _routes)
         {
@@ -48,6 +52,13 @@ public sealed class MqttConnection : IHostedService, IAsyncDisposable
             }
         }
     }
+
+    /// <summary>
+    /// Announced to the broker as the MQTT 5 maximum packet size, so it drops bigger messages
+    /// before they reach the device: above every route's largest payload (an offer, 1 MiB) plus
+    /// topic and properties. Whatever gets through is still checked per topic.
+    /// </summary>
+    public const int InboundPacketBytes = 1024 * 1024 + (64 * 1024);
 
     /// <summary>Where the link connects: the configured broker, or the embedded one on loopback.</summary>
     public static BrokerAddress Address(MqttOptions options) => string.IsNullOrWhiteSpace(options.Broker)
@@ -65,6 +76,7 @@ public sealed class MqttConnection : IHostedService, IAsyncDisposable
         var link = _link;
         _telemetry.SetOutbox(() => new OutboxStatus(link.Durable, link.Pending, link.Dropped));
         _running = _link.RunAsync(_stopping.Token);
+        _trimming = _trim.RunAsync(_stopping.Token);
         _status.Start();
         _started = true;
         Log.Publishing(_logger, _link.Broker.ToString(), _status.Topic);
@@ -89,6 +101,7 @@ public sealed class MqttConnection : IHostedService, IAsyncDisposable
         }
 
         await _running.ConfigureAwait(false);
+        await _trimming.ConfigureAwait(false);
         try
         {
             await _link.DisconnectAsync(cancellationToken).ConfigureAwait(false);
@@ -117,6 +130,19 @@ public sealed class MqttConnection : IHostedService, IAsyncDisposable
             if (!route.Accepts(topic))
             {
                 continue;
+            }
+
+            long bytes = e.ApplicationMessage.Payload.Length;
+            _trim.Received(bytes);
+            int max = route.MaxPayloadBytes(topic);
+            if (bytes > max)
+            {
+                if (_routeFailures.ShouldLog("oversized:" + route.GetType().Name, out long dropped))
+                {
+                    Log.PayloadTooLarge(_logger, topic, bytes, max, dropped);
+                }
+
+                return;
             }
 
             try

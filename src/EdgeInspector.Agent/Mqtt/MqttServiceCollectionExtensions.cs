@@ -3,6 +3,7 @@ using EdgeInspector.Core;
 using EdgeInspector.Messaging;
 using EdgeInspector.Messaging.Commands;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -42,6 +43,8 @@ public static class MqttServiceCollectionExtensions
                 sp.GetRequiredService<VerdictOutbox>().Store);
         });
         services.AddSingleton<StatusPublisher>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<InboundMemoryTrim>();
         services.AddSingleton<IMqttRoute, CommandEndpoint>();
         services.AddSingleton<IMqttRoute, ModelTransferEndpoint>();
         services.AddSingleton<ReplyTopicRule>();

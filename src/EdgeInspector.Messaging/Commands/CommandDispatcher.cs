@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
@@ -57,14 +58,20 @@ public sealed class CommandDispatcher : IAsyncDisposable
     /// Checks and runs one request and sends its answer. Returns when a short command has been
     /// answered, or at once for a long one. Never throws.
     /// </summary>
-    public async Task DispatchAsync(string name, byte[] payload, CommandReplyTo replyTo)
+    public Task DispatchAsync(string name, byte[] payload, CommandReplyTo replyTo) => DispatchAsync(name, new ReadOnlySequence<byte>(payload), replyTo);
+
+    /// <summary>
+    /// As above, from the transport's buffer: the size is checked first, and only a payload the
+    /// command takes is copied (long commands outlive the buffer), so a 10 MB request costs nothing.
+    /// </summary>
+    public async Task DispatchAsync(string name, ReadOnlySequence<byte> payload, CommandReplyTo replyTo)
     {
         try
         {
             if (replyTo.Forbidden is { } forbidden)
             {
                 // A reply that may not go where asked: the request is not carried out either.
-                Warn("not-run:" + name, name, $"not run: {forbidden}");
+                Warn("not-run:" + Kind(name), name, $"not run: {forbidden}");
                 return;
             }
 
@@ -115,7 +122,7 @@ public sealed class CommandDispatcher : IAsyncDisposable
         }
     }
 
-    private static CommandRequest? Check(ICommandHandler handler, byte[] payload, out string? problem)
+    private static CommandRequest? Check(ICommandHandler handler, ReadOnlySequence<byte> payload, out string? problem)
     {
         if (payload.Length > handler.MaxPayloadBytes)
         {
@@ -126,7 +133,8 @@ public sealed class CommandDispatcher : IAsyncDisposable
         try
         {
             problem = null;
-            return new CommandRequest(handler.Name, payload, CommandFields.ParseObject(payload));
+            byte[] bytes = payload.ToArray();
+            return new CommandRequest(handler.Name, bytes, CommandFields.ParseObject(bytes));
         }
         catch (CommandRefusedException e)
         {
@@ -165,7 +173,7 @@ public sealed class CommandDispatcher : IAsyncDisposable
     {
         if (replyTo.Send is not { } send)
         {
-            Warn("no-reply:" + name, name, "answer not sent: the request has no MQTT 5 response topic");
+            Warn("no-reply:" + Kind(name), name, "answer not sent: the request has no MQTT 5 response topic");
             return;
         }
 
@@ -176,7 +184,7 @@ public sealed class CommandDispatcher : IAsyncDisposable
         catch (Exception e)
         {
             // The broker went away or we are stopping: the requester times out and asks again.
-            Warn("reply-lost:" + name, name, $"answer not sent: {e.Message}");
+            Warn("reply-lost:" + Kind(name), name, $"answer not sent: {e.Message}");
         }
     }
 
@@ -195,6 +203,9 @@ public sealed class CommandDispatcher : IAsyncDisposable
             Log.CommandFailed(_logger, Shorten(name), suppressed, e);
         }
     }
+
+    /// <summary>A sender picks command names: unknown ones share one throttle window, or each new name would add one for good.</summary>
+    private string Kind(string name) => _handlers.ContainsKey(name) ? name : "?";
 
     private static string Shorten(string name) => name.Length <= 64 ? name : name[..64] + "…";
 
