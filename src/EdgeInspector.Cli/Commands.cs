@@ -23,7 +23,7 @@ public static class Commands
               or good/ and <defect>/ directly; or several categories (DIR/<category>/test/...):
               the metrics over all images, then one row per category and their mean.
               --write-threshold stores the F1-optimal threshold in PKG's manifest
-              (decision.image_threshold); --out writes roc_pr.png and gallery.png.
+              (decision.image_threshold); --out writes roc_pr.png, scores.png and gallery.png.
               --precision int8 scores the package's INT8 model (model.int8.onnx) instead of model.onnx.
           edge-inspector enroll --model PKG --good DIR --out PKG2 [--max-bank N]
               few-shot memory bank from good images (features.onnx + greedy coreset) written
@@ -305,7 +305,7 @@ public static class Commands
 
         if (report is not null)
         {
-            stdout.WriteLine($"wrote {Path.Combine(report, EvaluationReport.CurvesFile)} and {Path.Combine(report, EvaluationReport.GalleryFile)}");
+            stdout.WriteLine($"wrote {Path.Combine(report, EvaluationReport.CurvesFile)}, {Path.Combine(report, EvaluationReport.ScoresFile)} and {Path.Combine(report, EvaluationReport.GalleryFile)}");
         }
 
         if (r.Mean is { } average)
