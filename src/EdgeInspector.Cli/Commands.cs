@@ -110,6 +110,7 @@ public static class Commands
               Microsoft.ML.DnnImageFeaturizer.ResNet18, restored by the build; SHA-256 verified),
               for the trainer's export-patchcore --weights.
 
+        Tables are drawn with borders at a terminal and as plain columns when stdout is redirected.
         Exit codes: 0 done, 2 bad arguments or data (one line on stderr), 1 unexpected failure.
         """;
 
@@ -290,14 +291,17 @@ public static class Commands
         }
 
         var kinds = string.Join(", ", r.Images.Where(i => i.Image.IsAnomalous).GroupBy(i => i.Image.Kind).Select(g => $"{g.Key} {g.Count()}"));
-        stdout.WriteLine(Invariant($"model        {m.Name} v{m.Version} {path.Runner.Precision.ToString().ToUpperInvariant()} on {path.Runner.Provider.Active} ({path.Width}x{path.Height})"));
-        stdout.WriteLine(Invariant($"data         {r.Good} good, {r.Anomalous} anomalous ({kinds}), {r.MaskedImages} masks"));
-        stdout.WriteLine(Invariant($"image AUROC  {r.ImageAuroc:F4}"));
-        stdout.WriteLine(Invariant($"image AP     {r.ImageAp:F4}"));
-        stdout.WriteLine(Invariant($"F1-max       {r.F1.F1:F4} at raw score >= {r.F1.Threshold:G6} (precision {r.F1.Precision:F3}, recall {r.F1.Recall:F3}); manifest threshold {m.Decision.ImageThreshold:G6}"));
-        stdout.WriteLine(r.PixelAuroc is { } px ? Invariant($"pixel AUROC  {px:F4}") : "pixel AUROC  - (no masks)");
-        stdout.WriteLine(r.Aupro is { } au ? Invariant($"AUPRO        {au:F4} (per-region overlap to {AnomalyMetrics.AuproFprLimit:P0} FPR, normalised)") : "AUPRO        - (no masks)");
-        stdout.WriteLine(Invariant($"speed        {r.SecondsPerImage * 1000:F1} ms/image (decode + preprocess + infer)"));
+        TextTable.WritePairs(stdout,
+        [
+            ("model", Invariant($"{m.Name} v{m.Version} {path.Runner.Precision.ToString().ToUpperInvariant()} on {path.Runner.Provider.Active} ({path.Width}x{path.Height})")),
+            ("data", Invariant($"{r.Good} good, {r.Anomalous} anomalous ({kinds}), {r.MaskedImages} masks")),
+            ("image AUROC", Invariant($"{r.ImageAuroc:F4}")),
+            ("image AP", Invariant($"{r.ImageAp:F4}")),
+            ("F1-max", Invariant($"{r.F1.F1:F4} at raw score >= {r.F1.Threshold:G6} (precision {r.F1.Precision:F3}, recall {r.F1.Recall:F3}); manifest threshold {m.Decision.ImageThreshold:G6}")),
+            ("pixel AUROC", r.PixelAuroc is { } px ? Invariant($"{px:F4}") : "- (no masks)"),
+            ("AUPRO", r.Aupro is { } au ? Invariant($"{au:F4} (per-region overlap to {AnomalyMetrics.AuproFprLimit:P0} FPR, normalised)") : "- (no masks)"),
+            ("speed", Invariant($"{r.SecondsPerImage * 1000:F1} ms/image (decode + preprocess + infer)")),
+        ]);
         if (a.Flag("--write-threshold"))
         {
             stdout.WriteLine(Invariant($"wrote decision.image_threshold = {r.F1.Threshold:G6} to {Path.Combine(path.Runner.Package.Directory, ModelPackage.ManifestFileName)}"));
@@ -321,8 +325,17 @@ public static class Commands
     private static void WriteCategoryTable(IReadOnlyList<CategoryResult> categories, CategoryMean mean, TextWriter stdout)
     {
         static string Cell(double? v) => v is { } x ? x.ToString("F4", CultureInfo.InvariantCulture) : "-";
-        int width = Math.Max(8, categories.Max(c => c.Name.Length));
         stdout.WriteLine();
+        string[] header = ["category", "good", "anom", "img AUROC", "img AP", "F1-max", "pix AUROC", "AUPRO"];
+        if (Terminal.For(stdout) is { } console)
+        {
+            var rows = categories.Select(c => new[] { c.Name, $"{c.Good}", $"{c.Anomalous}", Cell(c.ImageAuroc), Cell(c.ImageAp), Cell(c.F1.F1), Cell(c.PixelAuroc), Cell(c.Aupro) })
+                .Append(["mean", "", "", Cell(mean.ImageAuroc), Cell(mean.ImageAp), Cell(mean.F1Max), Cell(mean.PixelAuroc), Cell(mean.Aupro)]);
+            TextTable.Write(stdout, header, rows, console);
+            return;
+        }
+
+        int width = Math.Max(8, categories.Max(c => c.Name.Length));
         stdout.WriteLine($"{"category".PadRight(width)}  {"good",5} {"anom",5} {"img AUROC",9} {"img AP",7} {"F1-max",7} {"pix AUROC",9} {"AUPRO",7}");
         foreach (var c in categories)
         {

@@ -287,9 +287,7 @@ public sealed class ModelPusher(string packageDirectory, BrokerConnection connec
     {
         string[] head = ["device", "model", "version", "result", "chunks", "sent", "seconds", "reason"];
         string[] row = [r.Device, r.Model, r.Version.ToString(CultureInfo.InvariantCulture), r.Phase, Invariant($"{r.Held}/{r.Chunks}"), r.Sent.ToString(CultureInfo.InvariantCulture), Invariant($"{r.Seconds:F1}"), r.Reason ?? "-"];
-        int[] widths = [.. head.Select((h, i) => Math.Max(h.Length, row[i].Length))];
-        output.WriteLine(string.Join("  ", head.Select((h, i) => h.PadRight(widths[i]))).TrimEnd());
-        output.WriteLine(string.Join("  ", row.Select((c, i) => c.PadRight(widths[i]))).TrimEnd());
+        TextTable.Write(output, head, [row]);
     }
 
     private static string Invariant(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
