@@ -529,8 +529,9 @@ public static class Commands
                 throw new CliException($"push: {option} needs --fleet FILE (to undo a single device's update: edge-inspector rollback)");
             }
 
-            var pusher = new ModelPusher(package, connection, topicRoot, device!, chunkBytes, timeout, stdout);
-            var result = await pusher.RunAsync(cancellationToken).ConfigureAwait(false);
+            var result = Terminal.For(stdout) is { } console
+                ? await LivePushProgress.RunAsync(console, live => new ModelPusher(package, connection, topicRoot, device!, chunkBytes, timeout, live.Lines, live.Chunks(device!)).RunAsync(cancellationToken)).ConfigureAwait(false)
+                : await new ModelPusher(package, connection, topicRoot, device!, chunkBytes, timeout, stdout).RunAsync(cancellationToken).ConfigureAwait(false);
             ModelPusher.WriteTable(result, stdout);
             return result.Phase == Updates.UpdatePhase.Active ? 0 : 1;
         }
@@ -538,14 +539,18 @@ public static class Commands
         var plan = FleetFile.Load(fleet).Plan(a.Value("--group"));
         int version = PackageVersion(package);
         int parallel = a.Int("--parallel", 4, 1, 256);
-        var rollout = new FleetPush(
-            (d, progress, token) => new ModelPusher(package, connection, topicRoot, d, chunkBytes, timeout, progress).RunAsync(token),
+        int maxFailures = a.Int("--max-failures", 0, 0, 1_000_000);
+        var rollback = RollbackOnAbort(a, connection, topicRoot, timeout, parallel);
+        FleetPush Rollout(TextWriter lines, Func<string, Action<int, int>>? chunks) => new(
+            (d, progress, token) => new ModelPusher(package, connection, topicRoot, d, chunkBytes, timeout, progress, chunks?.Invoke(d)).RunAsync(token),
             parallel,
-            a.Int("--max-failures", 0, 0, 1_000_000),
+            maxFailures,
             version,
-            stdout,
-            RollbackOnAbort(a, connection, topicRoot, timeout, parallel));
-        var results = await rollout.RunAsync(plan, cancellationToken).ConfigureAwait(false);
+            lines,
+            rollback);
+        var results = Terminal.For(stdout) is { } terminal
+            ? await LivePushProgress.RunAsync(terminal, live => Rollout(live.Lines, live.Chunks).RunAsync(plan, cancellationToken)).ConfigureAwait(false)
+            : await Rollout(stdout, null).RunAsync(plan, cancellationToken).ConfigureAwait(false);
         FleetPush.WriteTable(results, stdout);
         return results.All(r => r.Succeeded) ? 0 : 1;
     }
