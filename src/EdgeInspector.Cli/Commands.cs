@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using EdgeInspector.Core;
 using EdgeInspector.Enrollment;
+using Spectre.Console;
 
 namespace EdgeInspector.Cli;
 
@@ -380,7 +381,12 @@ public static class Commands
     private static int Enroll(Arguments a, TextWriter stdout, TextWriter stderr)
     {
         bool json = a.Flag("--json");
-        var r = Enrollment.Run(a.Required("--model"), a.Required("--good"), a.Required("--out"), a.Int("--max-bank", 4096, 1, 1 << 20), m => (json ? stderr : stdout).WriteLine(m));
+        string model = a.Required("--model"), good = a.Required("--good"), output = a.Required("--out");
+        int maxBank = a.Int("--max-bank", 4096, 1, 1 << 20);
+        // At a terminal a spinner shows enrollment is still working (features and the coreset take a while); its steps print above it.
+        var r = !json && Terminal.For(stdout) is { } console
+            ? console.Status().Start($"enrolling the good images of {Markup.Escape(good)}", _ => Enrollment.Run(model, good, output, maxBank, m => console.WriteLine(m)))
+            : Enrollment.Run(model, good, output, maxBank, m => (json ? stderr : stdout).WriteLine(m));
         if (json)
         {
             stdout.WriteLine(new JsonObject
