@@ -1,5 +1,3 @@
-using Spectre.Console;
-
 namespace EdgeInspector.Cli.Tests;
 
 /// <summary>A push at a terminal: its lines reach the console and each device gets a bar of the chunks it holds.</summary>
@@ -9,14 +7,7 @@ public sealed class LivePushProgressTests
     public async Task Lines_and_a_bar_per_device_reach_the_console_and_the_push_result_comes_back()
     {
         var output = new StringWriter();
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            // A terminal as Spectre sees one: cursor control, so the live bars are drawn.
-            Ansi = AnsiSupport.Yes,
-            ColorSystem = ColorSystemSupport.NoColors,
-            Interactive = InteractionSupport.Yes,
-            Out = new AnsiConsoleOutput(output),
-        });
+        var console = RecordingConsole.Create(output, live: true);
 
         int result = await LivePushProgress.RunAsync(console, live =>
         {

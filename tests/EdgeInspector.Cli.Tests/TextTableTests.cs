@@ -1,5 +1,3 @@
-using Spectre.Console;
-
 namespace EdgeInspector.Cli.Tests;
 
 /// <summary>Result tables: plain columns for scripts, a Spectre.Console table for a person at a terminal.</summary>
@@ -24,13 +22,7 @@ public sealed class TextTableTests
     public void A_console_gets_a_bordered_table_with_every_cell_as_text_not_markup()
     {
         var output = new StringWriter();
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Ansi = AnsiSupport.No,
-            ColorSystem = ColorSystemSupport.NoColors,
-            Interactive = InteractionSupport.No,
-            Out = new AnsiConsoleOutput(output),
-        });
+        var console = RecordingConsole.Create(output, live: false);
 
         TextTable.Write(output, Header, Rows, console);
 
