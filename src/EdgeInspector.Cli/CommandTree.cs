@@ -31,7 +31,7 @@ internal static class CommandTree
         ("eval", "Scores a test set through the agent's own serving path: image AUROC, AP, F1-max and its threshold; pixel AUROC and AUPRO when masks exist.",
         [
             ("--model", "PKG", "model package folder"), ("--data", "DIR", "MVTec layout (test/good, test/<defect>, ground_truth) or several categories"),
-            ("--precision", "fp32|int8", "score model.onnx (fp32, default) or model.int8.onnx"), ("--out", "REPORT_DIR", "write roc_pr.png and gallery.png"),
+            ("--precision", "fp32|int8", "score model.onnx (fp32, default) or model.int8.onnx"), ("--out", "REPORT_DIR", "write roc_pr.png, scores.png and gallery.png"),
             ("--json", null, "print the report as JSON"), ("--write-threshold", null, "store the F1-optimal threshold in the package's manifest"),
         ]),
         ("enroll", "Builds a few-shot memory bank from good images into a copy of the package (version + 1).",

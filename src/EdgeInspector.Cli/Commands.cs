@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using EdgeInspector.Core;
 using EdgeInspector.Enrollment;
+using Spectre.Console;
 
 namespace EdgeInspector.Cli;
 
@@ -23,7 +24,7 @@ public static class Commands
               or good/ and <defect>/ directly; or several categories (DIR/<category>/test/...):
               the metrics over all images, then one row per category and their mean.
               --write-threshold stores the F1-optimal threshold in PKG's manifest
-              (decision.image_threshold); --out writes roc_pr.png and gallery.png.
+              (decision.image_threshold); --out writes roc_pr.png, scores.png and gallery.png.
               --precision int8 scores the package's INT8 model (model.int8.onnx) instead of model.onnx.
           edge-inspector enroll --model PKG --good DIR --out PKG2 [--max-bank N]
               few-shot memory bank from good images (features.onnx + greedy coreset) written
@@ -110,6 +111,7 @@ public static class Commands
               Microsoft.ML.DnnImageFeaturizer.ResNet18, restored by the build; SHA-256 verified),
               for the trainer's export-patchcore --weights.
 
+        Tables are drawn with borders at a terminal and as plain columns when stdout is redirected.
         Exit codes: 0 done, 2 bad arguments or data (one line on stderr), 1 unexpected failure.
         """;
 
@@ -290,14 +292,17 @@ public static class Commands
         }
 
         var kinds = string.Join(", ", r.Images.Where(i => i.Image.IsAnomalous).GroupBy(i => i.Image.Kind).Select(g => $"{g.Key} {g.Count()}"));
-        stdout.WriteLine(Invariant($"model        {m.Name} v{m.Version} {path.Runner.Precision.ToString().ToUpperInvariant()} on {path.Runner.Provider.Active} ({path.Width}x{path.Height})"));
-        stdout.WriteLine(Invariant($"data         {r.Good} good, {r.Anomalous} anomalous ({kinds}), {r.MaskedImages} masks"));
-        stdout.WriteLine(Invariant($"image AUROC  {r.ImageAuroc:F4}"));
-        stdout.WriteLine(Invariant($"image AP     {r.ImageAp:F4}"));
-        stdout.WriteLine(Invariant($"F1-max       {r.F1.F1:F4} at raw score >= {r.F1.Threshold:G6} (precision {r.F1.Precision:F3}, recall {r.F1.Recall:F3}); manifest threshold {m.Decision.ImageThreshold:G6}"));
-        stdout.WriteLine(r.PixelAuroc is { } px ? Invariant($"pixel AUROC  {px:F4}") : "pixel AUROC  - (no masks)");
-        stdout.WriteLine(r.Aupro is { } au ? Invariant($"AUPRO        {au:F4} (per-region overlap to {AnomalyMetrics.AuproFprLimit:P0} FPR, normalised)") : "AUPRO        - (no masks)");
-        stdout.WriteLine(Invariant($"speed        {r.SecondsPerImage * 1000:F1} ms/image (decode + preprocess + infer)"));
+        TextTable.WritePairs(stdout,
+        [
+            ("model", Invariant($"{m.Name} v{m.Version} {path.Runner.Precision.ToString().ToUpperInvariant()} on {path.Runner.Provider.Active} ({path.Width}x{path.Height})")),
+            ("data", Invariant($"{r.Good} good, {r.Anomalous} anomalous ({kinds}), {r.MaskedImages} masks")),
+            ("image AUROC", Invariant($"{r.ImageAuroc:F4}")),
+            ("image AP", Invariant($"{r.ImageAp:F4}")),
+            ("F1-max", Invariant($"{r.F1.F1:F4} at raw score >= {r.F1.Threshold:G6} (precision {r.F1.Precision:F3}, recall {r.F1.Recall:F3}); manifest threshold {m.Decision.ImageThreshold:G6}")),
+            ("pixel AUROC", r.PixelAuroc is { } px ? Invariant($"{px:F4}") : "- (no masks)"),
+            ("AUPRO", r.Aupro is { } au ? Invariant($"{au:F4} (per-region overlap to {AnomalyMetrics.AuproFprLimit:P0} FPR, normalised)") : "- (no masks)"),
+            ("speed", Invariant($"{r.SecondsPerImage * 1000:F1} ms/image (decode + preprocess + infer)")),
+        ]);
         if (a.Flag("--write-threshold"))
         {
             stdout.WriteLine(Invariant($"wrote decision.image_threshold = {r.F1.Threshold:G6} to {Path.Combine(path.Runner.Package.Directory, ModelPackage.ManifestFileName)}"));
@@ -305,7 +310,7 @@ public static class Commands
 
         if (report is not null)
         {
-            stdout.WriteLine($"wrote {Path.Combine(report, EvaluationReport.CurvesFile)} and {Path.Combine(report, EvaluationReport.GalleryFile)}");
+            stdout.WriteLine($"wrote {Path.Combine(report, EvaluationReport.CurvesFile)}, {Path.Combine(report, EvaluationReport.ScoresFile)} and {Path.Combine(report, EvaluationReport.GalleryFile)}");
         }
 
         if (r.Mean is { } average)
@@ -321,8 +326,17 @@ public static class Commands
     private static void WriteCategoryTable(IReadOnlyList<CategoryResult> categories, CategoryMean mean, TextWriter stdout)
     {
         static string Cell(double? v) => v is { } x ? x.ToString("F4", CultureInfo.InvariantCulture) : "-";
-        int width = Math.Max(8, categories.Max(c => c.Name.Length));
         stdout.WriteLine();
+        string[] header = ["category", "good", "anom", "img AUROC", "img AP", "F1-max", "pix AUROC", "AUPRO"];
+        if (Terminal.For(stdout) is { } console)
+        {
+            var rows = categories.Select(c => new[] { c.Name, $"{c.Good}", $"{c.Anomalous}", Cell(c.ImageAuroc), Cell(c.ImageAp), Cell(c.F1.F1), Cell(c.PixelAuroc), Cell(c.Aupro) })
+                .Append(["mean", "", "", Cell(mean.ImageAuroc), Cell(mean.ImageAp), Cell(mean.F1Max), Cell(mean.PixelAuroc), Cell(mean.Aupro)]);
+            TextTable.Write(stdout, header, rows, console);
+            return;
+        }
+
+        int width = Math.Max(8, categories.Max(c => c.Name.Length));
         stdout.WriteLine($"{"category".PadRight(width)}  {"good",5} {"anom",5} {"img AUROC",9} {"img AP",7} {"F1-max",7} {"pix AUROC",9} {"AUPRO",7}");
         foreach (var c in categories)
         {
@@ -367,7 +381,12 @@ public static class Commands
     private static int Enroll(Arguments a, TextWriter stdout, TextWriter stderr)
     {
         bool json = a.Flag("--json");
-        var r = Enrollment.Run(a.Required("--model"), a.Required("--good"), a.Required("--out"), a.Int("--max-bank", 4096, 1, 1 << 20), m => (json ? stderr : stdout).WriteLine(m));
+        string model = a.Required("--model"), good = a.Required("--good"), output = a.Required("--out");
+        int maxBank = a.Int("--max-bank", 4096, 1, 1 << 20);
+        // At a terminal a spinner shows enrollment is still working (features and the coreset take a while); its steps print above it.
+        var r = !json && Terminal.For(stdout) is { } console
+            ? console.Status().Start($"enrolling the good images of {Markup.Escape(good)}", _ => Enrollment.Run(model, good, output, maxBank, m => console.WriteLine(m)))
+            : Enrollment.Run(model, good, output, maxBank, m => (json ? stderr : stdout).WriteLine(m));
         if (json)
         {
             stdout.WriteLine(new JsonObject
@@ -516,8 +535,9 @@ public static class Commands
                 throw new CliException($"push: {option} needs --fleet FILE (to undo a single device's update: edge-inspector rollback)");
             }
 
-            var pusher = new ModelPusher(package, connection, topicRoot, device!, chunkBytes, timeout, stdout);
-            var result = await pusher.RunAsync(cancellationToken).ConfigureAwait(false);
+            var result = Terminal.For(stdout) is { } console
+                ? await LivePushProgress.RunAsync(console, live => new ModelPusher(package, connection, topicRoot, device!, chunkBytes, timeout, live.Lines, live.Chunks(device!)).RunAsync(cancellationToken)).ConfigureAwait(false)
+                : await new ModelPusher(package, connection, topicRoot, device!, chunkBytes, timeout, stdout).RunAsync(cancellationToken).ConfigureAwait(false);
             ModelPusher.WriteTable(result, stdout);
             return result.Phase == Updates.UpdatePhase.Active ? 0 : 1;
         }
@@ -525,14 +545,18 @@ public static class Commands
         var plan = FleetFile.Load(fleet).Plan(a.Value("--group"));
         int version = PackageVersion(package);
         int parallel = a.Int("--parallel", 4, 1, 256);
-        var rollout = new FleetPush(
-            (d, progress, token) => new ModelPusher(package, connection, topicRoot, d, chunkBytes, timeout, progress).RunAsync(token),
+        int maxFailures = a.Int("--max-failures", 0, 0, 1_000_000);
+        var rollback = RollbackOnAbort(a, connection, topicRoot, timeout, parallel);
+        FleetPush Rollout(TextWriter lines, Func<string, Action<int, int>>? chunks) => new(
+            (d, progress, token) => new ModelPusher(package, connection, topicRoot, d, chunkBytes, timeout, progress, chunks?.Invoke(d)).RunAsync(token),
             parallel,
-            a.Int("--max-failures", 0, 0, 1_000_000),
+            maxFailures,
             version,
-            stdout,
-            RollbackOnAbort(a, connection, topicRoot, timeout, parallel));
-        var results = await rollout.RunAsync(plan, cancellationToken).ConfigureAwait(false);
+            lines,
+            rollback);
+        var results = Terminal.For(stdout) is { } terminal
+            ? await LivePushProgress.RunAsync(terminal, live => Rollout(live.Lines, live.Chunks).RunAsync(plan, cancellationToken)).ConfigureAwait(false)
+            : await Rollout(stdout, null).RunAsync(plan, cancellationToken).ConfigureAwait(false);
         FleetPush.WriteTable(results, stdout);
         return results.All(r => r.Succeeded) ? 0 : 1;
     }

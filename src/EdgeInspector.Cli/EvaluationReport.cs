@@ -3,13 +3,12 @@ using OpenCvSharp;
 
 namespace EdgeInspector.Cli;
 
-/// <summary>Review images of an evaluation: ROC + PR curves, and a heat-map gallery of the hardest parts.</summary>
+/// <summary>Review images of an evaluation: ROC + PR curves and the score histogram (charts), and a heat-map gallery of the hardest parts (image tiles, so OpenCV).</summary>
 public static class EvaluationReport
 {
     public const string CurvesFile = "roc_pr.png";
+    public const string ScoresFile = "scores.png";
     public const string GalleryFile = "gallery.png";
-    private const int Panel = 400;
-    private const int Margin = 50;
     private const int Tile = 192;
     private const int Caption = 22;
 
@@ -18,10 +17,8 @@ public static class EvaluationReport
         Directory.CreateDirectory(directory);
         var labels = result.Images.Select(i => i.Image.IsAnomalous).ToArray();
         var scores = result.Images.Select(i => i.Score).ToArray();
-        using (var curves = Curves(labels, scores, result))
-        {
-            Cv2.ImWrite(Path.Combine(directory, CurvesFile), curves);
-        }
+        ReportCharts.SaveCurves(Path.Combine(directory, CurvesFile), labels, scores, result);
+        ReportCharts.SaveScores(Path.Combine(directory, ScoresFile), labels, scores, threshold);
 
         // The hardest cases: anomalous parts with the lowest scores, good parts with the highest.
         var picks = result.Images.Where(i => i.Image.IsAnomalous).OrderBy(i => i.Score).Take(perClass)
@@ -29,45 +26,6 @@ public static class EvaluationReport
             .ToList();
         using var gallery = Gallery(picks, path, threshold);
         Cv2.ImWrite(Path.Combine(directory, GalleryFile), gallery);
-    }
-
-    private static Mat Curves(bool[] labels, float[] scores, EvaluationResult result)
-    {
-        var canvas = new Mat((2 * Margin) + Panel, (3 * Margin) + (2 * Panel), MatType.CV_8UC3, Scalar.White);
-        var roc = AnomalyMetrics.RocCurve(labels, scores);
-        var pr = AnomalyMetrics.PrCurve(labels, scores);
-        DrawPanel(canvas, Margin, roc, "FPR", "TPR", Invariant($"ROC  AUROC {result.ImageAuroc:F3}"), diagonal: true);
-        DrawPanel(canvas, (2 * Margin) + Panel, pr, "recall", "precision", Invariant($"PR  AP {result.ImageAp:F3}  F1max {result.F1.F1:F3}"), diagonal: false);
-        return canvas;
-    }
-
-    private static void DrawPanel(Mat canvas, int left, IReadOnlyList<CurvePoint> curve, string xLabel, string yLabel, string title, bool diagonal)
-    {
-        Point At(double x, double y) => new(left + (int)Math.Round(x * Panel), Margin + Panel - (int)Math.Round(y * Panel));
-        Cv2.Rectangle(canvas, new Rect(left, Margin, Panel, Panel), Scalar.Black, 1);
-        for (int i = 1; i < 4; i++)
-        {
-            Cv2.Line(canvas, At(i / 4.0, 0), At(i / 4.0, 1), new Scalar(225, 225, 225), 1);
-            Cv2.Line(canvas, At(0, i / 4.0), At(1, i / 4.0), new Scalar(225, 225, 225), 1);
-        }
-
-        if (diagonal)
-        {
-            Cv2.Line(canvas, At(0, 0), At(1, 1), new Scalar(160, 160, 160), 1, LineTypes.AntiAlias);
-        }
-
-        var points = curve.Select(p => At(p.X, p.Y)).ToArray();
-        Cv2.Polylines(canvas, [points], false, new Scalar(180, 90, 20), 2, LineTypes.AntiAlias);
-        foreach (double t in new[] { 0.0, 0.5, 1.0 })
-        {
-            string text = t.ToString("0.0", CultureInfo.InvariantCulture);
-            Cv2.PutText(canvas, text, At(t, 0) + new Point(-10, 18), HersheyFonts.HersheySimplex, 0.4, Scalar.Black, 1, LineTypes.AntiAlias);
-            Cv2.PutText(canvas, text, At(0, t) + new Point(-30, 4), HersheyFonts.HersheySimplex, 0.4, Scalar.Black, 1, LineTypes.AntiAlias);
-        }
-
-        Cv2.PutText(canvas, xLabel, new Point(left + (Panel / 2) - 15, Margin + Panel + 38), HersheyFonts.HersheySimplex, 0.45, Scalar.Black, 1, LineTypes.AntiAlias);
-        Cv2.PutText(canvas, yLabel, new Point(left + 6, Margin + 16), HersheyFonts.HersheySimplex, 0.45, Scalar.Black, 1, LineTypes.AntiAlias);
-        Cv2.PutText(canvas, title, new Point(left, Margin - 14), HersheyFonts.HersheySimplex, 0.55, Scalar.Black, 1, LineTypes.AntiAlias);
     }
 
     private static Mat Gallery(List<ImageResult> picks, ServingPath path, double threshold)

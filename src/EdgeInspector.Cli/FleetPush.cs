@@ -251,13 +251,7 @@ public sealed class FleetPush(Func<string, TextWriter, CancellationToken, Task<P
         bool rollback = results.Any(r => r.Rollback is not null);
         string[] head = ["device", "role", "result", "version", "seconds", "reason", .. rollback ? ["rollback"] : Array.Empty<string>()];
         string[] Row(FleetDeviceResult r) => [r.Device, r.Canary ? "canary" : "-", r.Result, r.Version.ToString(CultureInfo.InvariantCulture), Invariant($"{r.Seconds:F1}"), r.Reason ?? "-", .. rollback ? [FleetRollback.Describe(r.Rollback)] : Array.Empty<string>()];
-        var rows = results.Select(Row).ToList();
-        int[] widths = [.. head.Select((h, i) => rows.Select(r => r[i].Length).Append(h.Length).Max())];
-        output.WriteLine(string.Join("  ", head.Select((h, i) => h.PadRight(widths[i]))).TrimEnd());
-        foreach (var row in rows)
-        {
-            output.WriteLine(string.Join("  ", row.Select((c, i) => c.PadRight(widths[i]))).TrimEnd());
-        }
+        TextTable.Write(output, head, results.Select(Row));
 
         int ok = results.Count(r => r.Succeeded);
         string rolledBack = rollback ? Invariant($"; {results.Count(r => r.Rollback?.Ok == true)}/{results.Count(r => r.Rollback is not null)} switched device(s) rolled back") : "";

@@ -77,13 +77,7 @@ internal sealed class FleetStatus(BrokerConnection connection, string topicRoot,
         }
 
         string[] header = ["device", "state", "model", "provider", "camera", "fps", "inspected", "ng", "error", "p99 ms", "last error"];
-        var rows = _devices.OrderBy(d => d.Key, StringComparer.Ordinal).Select(d => Row(d.Key, d.Value)).ToList();
-        int[] widths = header.Select((h, i) => Math.Max(h.Length, rows.Max(r => r[i].Length))).ToArray();
-        output.WriteLine(string.Join("  ", header.Select((h, i) => h.PadRight(widths[i]))).TrimEnd());
-        foreach (var row in rows)
-        {
-            output.WriteLine(string.Join("  ", row.Select((c, i) => c.PadRight(widths[i]))).TrimEnd());
-        }
+        TextTable.Write(output, header, _devices.OrderBy(d => d.Key, StringComparer.Ordinal).Select(d => Row(d.Key, d.Value)));
     }
 
     private static string[] Row(string device, JsonElement s)

@@ -55,7 +55,7 @@ public sealed record BrokerConnection(BrokerAddress Broker, string? Username = n
 /// the chunks its retained model/state says it lacks (resending after a stall or a refused
 /// chunk), and waits for active or rejected.
 /// </summary>
-public sealed class ModelPusher(string packageDirectory, BrokerConnection connection, string topicRoot, string device, int chunkBytes, TimeSpan timeout, TextWriter progress)
+public sealed class ModelPusher(string packageDirectory, BrokerConnection connection, string topicRoot, string device, int chunkBytes, TimeSpan timeout, TextWriter progress, Action<int, int>? chunksHeld = null)
 {
     private readonly BrokerAddress broker = connection.Broker;
 
@@ -262,6 +262,16 @@ public sealed class ModelPusher(string packageDirectory, BrokerConnection connec
 
     private void Report(UpdateState state, int count)
     {
+        if (chunksHeld is not null && state.Phase is UpdatePhase.Offered or UpdatePhase.Receiving)
+        {
+            // A live bar shows the count; only a reason (a refused or resent chunk) still needs a line.
+            chunksHeld(state.Received, count);
+            if (state.Reason is null)
+            {
+                return;
+            }
+        }
+
         string line = state.Phase is UpdatePhase.Offered or UpdatePhase.Receiving
             ? Invariant($"progress: device holds {state.Received}/{count} chunks ({100.0 * state.Received / Math.Max(1, count):F0} %)")
             : $"progress: {state.Phase}";
@@ -287,9 +297,7 @@ public sealed class ModelPusher(string packageDirectory, BrokerConnection connec
     {
         string[] head = ["device", "model", "version", "result", "chunks", "sent", "seconds", "reason"];
         string[] row = [r.Device, r.Model, r.Version.ToString(CultureInfo.InvariantCulture), r.Phase, Invariant($"{r.Held}/{r.Chunks}"), r.Sent.ToString(CultureInfo.InvariantCulture), Invariant($"{r.Seconds:F1}"), r.Reason ?? "-"];
-        int[] widths = [.. head.Select((h, i) => Math.Max(h.Length, row[i].Length))];
-        output.WriteLine(string.Join("  ", head.Select((h, i) => h.PadRight(widths[i]))).TrimEnd());
-        output.WriteLine(string.Join("  ", row.Select((c, i) => c.PadRight(widths[i]))).TrimEnd());
+        TextTable.Write(output, head, [row]);
     }
 
     private static string Invariant(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);

@@ -79,8 +79,42 @@ public sealed class EvalCommandTests : IClassFixture<EvalCommandTests.DemoSet>
         Assert.Equal((double)json["image_auroc"]!, loaded.Manifest.Metrics["image_auroc"], 12);
         Assert.Empty(Directory.GetFiles(package, "*.tmp"));
         Assert.Empty(Directory.GetFiles(package, ".*.tmp"));
-        Assert.True(new FileInfo(Path.Combine(report, EvaluationReport.CurvesFile)).Length > 1000);
-        Assert.True(new FileInfo(Path.Combine(report, EvaluationReport.GalleryFile)).Length > 1000);
+        Assert.Equal(Path.GetFullPath(report), (string)json["report"]!);
+    }
+
+    [Fact]
+    public async Task Out_writes_the_curves_the_score_histogram_and_the_gallery_as_pictures()
+    {
+        using var temp = new TempDirectory();
+        string report = temp.Combine("report");
+
+        var (code, stdout, stderr) = await CliRun.RunAsync("eval", "--model", RepoPaths.TextureBaselinePackage, "--data", _set.Path, "--out", report);
+
+        Assert.True(code == 0, stderr);
+        string curves = Path.Combine(report, EvaluationReport.CurvesFile);
+        string scores = Path.Combine(report, EvaluationReport.ScoresFile);
+        string gallery = Path.Combine(report, EvaluationReport.GalleryFile);
+        Assert.Contains($"wrote {curves}, {scores} and {gallery}", stdout, StringComparison.Ordinal);
+        AssertDrawnPng(curves, ReportCharts.CurvesWidth, ReportCharts.CurvesHeight);
+        AssertDrawnPng(scores, ReportCharts.ScoresWidth, ReportCharts.ScoresHeight);
+        AssertDrawnPng(gallery, 6 * 192, null);
+    }
+
+    /// <summary>A PNG (by its signature and by decoding) of the given size, with something drawn on it: not one flat colour.</summary>
+    private static void AssertDrawnPng(string file, int width, int? height)
+    {
+        Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, File.ReadAllBytes(file)[..4]);
+        using var image = OpenCvSharp.Cv2.ImRead(file, OpenCvSharp.ImreadModes.Grayscale);
+        Assert.Equal(width, image.Width);
+        if (height is { } h)
+        {
+            Assert.Equal(h, image.Height);
+        }
+
+        image.MinMaxLoc(out double darkest, out double brightest);
+        Assert.True(brightest - darkest > 100, $"{file} is nearly flat ({darkest}..{brightest})");
+        OpenCvSharp.Cv2.MeanStdDev(image, out _, out var spread);
+        Assert.True(spread.Val0 > 5, $"{file} is nearly blank (std {spread.Val0:F1})");
     }
 
     [Fact]
