@@ -29,8 +29,9 @@ done
 out=$(realpath -m "$out")
 
 # What the package is made of: the recipe, the trainer and CLI sources that write it, the flags.
+# bin/ and obj/ are left out: their generated sources change with every commit, not with the recipe.
 stamp=$( { cat "$here/recipe.sh" "$here/build.sh"; find "$root/src/trainer/edgeinspector_trainer" "$root/src/EdgeInspector.Enrollment" \
-             "$root/src/EdgeInspector.Engines" -name '*.py' -o -name '*.cs' -o -name '*.csproj' | sort | xargs cat; \
+             "$root/src/EdgeInspector.Engines" \( -name bin -o -name obj \) -prune -o \( -name '*.py' -o -name '*.cs' -o -name '*.csproj' \) -print | sort | xargs cat; \
            echo "$int8 $IMAGE_SIZE"; } | sha256sum | cut -c1-16)
 if ((if_stale)) && [ -f "$out/manifest.json" ] && [ "$(cat "$out.recipe" 2>/dev/null)" = "$stamp" ]; then
   exit 0
