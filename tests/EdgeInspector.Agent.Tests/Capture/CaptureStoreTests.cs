@@ -70,6 +70,46 @@ public sealed class CaptureStoreTests : IDisposable
     }
 
     [Fact]
+    public void On_a_real_nearly_full_file_system_the_line_keeps_capturing_above_the_free_floor()
+    {
+        // A 3 MiB tmpfs the test mounts (CI runs as root), half filled by something else: the store
+        // must keep 1 MB free through the file system's own free space, evicting its oldest parts.
+        string mount = _temp.Combine("tmpfs");
+        Directory.CreateDirectory(mount);
+        Mount("mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", mount);
+        try
+        {
+            File.WriteAllBytes(Path.Combine(mount, "other-data.bin"), new byte[1_500_000]);
+            var disk = new FileSystemFreeSpace();
+            string folder = Path.Combine(mount, "captures");
+            var store = new CaptureStore(folder, Options(minFreeBytes: 1_000_000), disk, NullLogger<CaptureStore>.Instance);
+            store.Open();
+
+            for (int seq = 1; seq <= 20; seq++)
+            {
+                Assert.True(store.Add(VerdictOf(VerdictKind.Ng, 0.9, seq), CaptureKind.Ng, Image(100_000, (byte)seq), ".png"), $"part {seq} refused");
+                Assert.True(disk.AvailableBytes(folder) >= 1_000_000, $"after part {seq}: {disk.AvailableBytes(folder)} bytes free");
+            }
+
+            Assert.True(store.Evicted > 0 && store.Held > 0, $"held {store.Held}, evicted {store.Evicted}");
+            Assert.Equal($"demo-t-{store.Evicted + 1}", store.List(null, AllKinds)[0].Id);
+            Assert.Equal(1_500_000, new FileInfo(Path.Combine(mount, "other-data.bin")).Length);
+        }
+        finally
+        {
+            Mount("umount", mount);
+        }
+    }
+
+    private static void Mount(string command, params string[] arguments)
+    {
+        using var process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(command, arguments) { RedirectStandardError = true })!;
+        string error = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        Assert.True(process.ExitCode == 0, $"{command} {string.Join(' ', arguments)} failed ({error.Trim()}): this test mounts a small tmpfs and needs root (as ./dev.sh test has in CI)");
+    }
+
+    [Fact]
     public void A_restarted_store_rebuilds_its_index_from_disk()
     {
         var first = Open(Options());
