@@ -12,14 +12,7 @@ public sealed class PositionCalibrationTests
     [Fact]
     public void A_corner_hot_on_every_good_part_is_mapped_onto_the_image_wide_level()
     {
-        var random = new Random(3);
-        var calibration = new PositionCalibration(20, Side * Side, Scale);
-        for (int p = 0; p < 20; p++)
-        {
-            calibration.Add(p, Map(random, corner: 12));
-        }
-
-        var (gain, bias) = calibration.Solve();
+        var (gain, bias) = HotCornerParts(seed: 3).Solve();
         var probe = Distances(Map(new Random(9), corner: 12));
         var corrected = probe.Select((d, i) => (d * gain[i]) + bias[i]).ToArray();
 
@@ -31,14 +24,7 @@ public sealed class PositionCalibrationTests
     [Fact]
     public void After_calibration_a_central_defect_weaker_than_the_corner_is_the_maximum()
     {
-        var random = new Random(4);
-        var calibration = new PositionCalibration(20, Side * Side, Scale);
-        for (int p = 0; p < 20; p++)
-        {
-            calibration.Add(p, Map(random, corner: 12));
-        }
-
-        var (gain, bias) = calibration.Solve();
+        var (gain, bias) = HotCornerParts(seed: 4).Solve();
         var defect = Distances(Map(new Random(10), corner: 12));
         int centre = (Side / 2 * Side) + (Side / 2);
         defect[centre] = 9; // above the middle's good level (~5), below the corner's (12)
@@ -85,6 +71,19 @@ public sealed class PositionCalibrationTests
         calibration.Add(0, new float[Side * Side]);
         Assert.Throws<InvalidOperationException>(() => calibration.Solve());
         Assert.Throws<ArgumentOutOfRangeException>(() => new PositionCalibration(1, Side * Side, Scale));
+    }
+
+    /// <summary>Twenty good parts' maps whose top-left corner reads 12 on every part.</summary>
+    private static PositionCalibration HotCornerParts(int seed)
+    {
+        var random = new Random(seed);
+        var calibration = new PositionCalibration(20, Side * Side, Scale);
+        for (int p = 0; p < 20; p++)
+        {
+            calibration.Add(p, Map(random, corner: 12));
+        }
+
+        return calibration;
     }
 
     /// <summary>An anomaly map as the model outputs it: distances ~5 ± 0.5, the top-left corner at <paramref name="corner"/>.</summary>

@@ -14,12 +14,8 @@ public sealed class PositionalEnrollmentTests : IDisposable
     [Fact]
     public void Fewer_than_ten_good_parts_enroll_without_position_statistics_and_say_so()
     {
-        var source = ModelPackage.Load(RepoPaths.DefaultEnginePackage);
-        var logs = new List<string>();
+        var (_, model, logs) = Enroll(6);
 
-        var result = MemoryBankEnrollment.Write(source, GoodInputs(source, 6), _temp.Combine("out"), new EnrollmentSettings { Note = "test", MaxBank = 1024, Log = logs.Add });
-
-        byte[] model = File.ReadAllBytes(Path.Combine(result.Package, ModelPackage.ModelFileName));
         Assert.All(OnnxInitializers.Read(model, PositionCalibration.GainName).Data, g => Assert.Equal(1f, g));
         Assert.All(OnnxInitializers.Read(model, PositionCalibration.BiasName).Data, b => Assert.Equal(0f, b));
         Assert.Contains(logs, l => l.StartsWith("position statistics skipped: 6 good parts, they need at least 10", StringComparison.Ordinal));
@@ -28,24 +24,29 @@ public sealed class PositionalEnrollmentTests : IDisposable
     [Fact]
     public void Ten_good_parts_get_position_statistics_and_thresholds_that_pass_unseen_good_parts()
     {
-        var source = ModelPackage.Load(RepoPaths.DefaultEnginePackage);
-        var logs = new List<string>();
+        var (result, model, logs) = Enroll(10);
 
-        var result = MemoryBankEnrollment.Write(source, GoodInputs(source, 10), _temp.Combine("out"), new EnrollmentSettings { Note = "test", MaxBank = 1024, Log = logs.Add });
-
-        byte[] model = File.ReadAllBytes(Path.Combine(result.Package, ModelPackage.ModelFileName));
         Assert.Contains(OnnxInitializers.Read(model, PositionCalibration.GainName).Data, g => g != 1f);
         Assert.Contains(logs, l => l.StartsWith("position statistics:", StringComparison.Ordinal));
         using var runner = new ModelLoader(new InferenceOptions { Providers = [ExecutionProviderKind.Cpu] }, Microsoft.Extensions.Logging.Abstractions.NullLogger<ModelLoader>.Instance).Load(result.Package);
-        foreach (byte[] unseen in GoodInputs(source, 3, firstSeed: 500))
+        foreach (byte[] unseen in GoodInputs(result.Package, 3, firstSeed: 500))
         {
             Assert.True(runner.Run(unseen) < result.Decision.ImageThreshold);
         }
     }
 
-    private static List<byte[]> GoodInputs(ModelPackage package, int count, int firstSeed = 300)
+    /// <summary>The default engine enrolled on <paramref name="parts"/> good parts: the result, its model.onnx, enroll's log.</summary>
+    private (EnrollmentResult Result, byte[] Model, List<string> Logs) Enroll(int parts)
     {
-        var input = package.Manifest.Input;
+        var logs = new List<string>();
+        var source = ModelPackage.Load(RepoPaths.DefaultEnginePackage);
+        var result = MemoryBankEnrollment.Write(source, GoodInputs(source.Directory, parts), _temp.Combine("out"), new EnrollmentSettings { Note = "test", MaxBank = 1024, Log = logs.Add });
+        return (result, File.ReadAllBytes(Path.Combine(result.Package, ModelPackage.ModelFileName)), logs);
+    }
+
+    private static List<byte[]> GoodInputs(string package, int count, int firstSeed = 300)
+    {
+        var input = ModelPackage.Load(package).Manifest.Input;
         using var writer = new ModelInputWriter();
         var inputs = new List<byte[]>(count);
         for (int seed = firstSeed; seed < firstSeed + count; seed++)
