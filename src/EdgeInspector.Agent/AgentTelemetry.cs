@@ -21,6 +21,7 @@ public sealed class AgentTelemetry
     private long _error;
     private int _recentNext;
     private AgentState _state = AgentState.Starting;
+    private DegradedCauses _degradedBy;
     private string? _lastError;
     private ModelIdentity? _model;
     private string _provider = "none";
@@ -56,6 +57,36 @@ public sealed class AgentTelemetry
     public string DeviceId { get; }
 
     public AgentState State => _state;
+
+    /// <summary>
+    /// <paramref name="cause"/> holds: status reads degraded until every cause has recovered, so one
+    /// watch clearing (drift back in range) never hides another that still holds (a dark camera).
+    /// </summary>
+    public void Degrade(DegradedCauses cause)
+    {
+        lock (_gate)
+        {
+            _degradedBy |= cause;
+        }
+
+        SetState(AgentState.Degraded);
+    }
+
+    /// <summary><paramref name="cause"/> no longer holds; status reads running again once no other does.</summary>
+    public void Recover(DegradedCauses cause)
+    {
+        bool clear;
+        lock (_gate)
+        {
+            _degradedBy &= ~cause;
+            clear = _degradedBy == DegradedCauses.None && _state == AgentState.Degraded;
+        }
+
+        if (clear)
+        {
+            SetState(AgentState.Running);
+        }
+    }
 
     public void SetState(AgentState state)
     {
@@ -201,4 +232,14 @@ public sealed class AgentTelemetry
         Process = ProcessFigures.Read(),
         Ts = DateTimeOffset.UtcNow,
     };
+}
+
+/// <summary>What can make status read degraded; several can hold at once.</summary>
+[Flags]
+public enum DegradedCauses
+{
+    None = 0,
+    Camera = 1,
+    InputGuard = 2,
+    Drift = 4,
 }

@@ -73,11 +73,11 @@ public sealed class DriftWatch : IInspectionTap
         if (change.Length > 0)
         {
             _telemetry.ReportError("drift: " + change);
-            _telemetry.SetState(AgentState.Degraded);
+            _telemetry.Degrade(DegradedCauses.Drift);
         }
-        else if (_telemetry.State == AgentState.Degraded)
+        else
         {
-            _telemetry.SetState(AgentState.Running);
+            _telemetry.Recover(DegradedCauses.Drift);
         }
     }
 

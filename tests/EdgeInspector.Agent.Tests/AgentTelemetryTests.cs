@@ -22,6 +22,33 @@ public sealed class AgentTelemetryTests
     }
 
     [Fact]
+    public void Status_stays_degraded_until_every_cause_has_recovered()
+    {
+        var telemetry = new AgentTelemetry("t");
+        telemetry.SetState(AgentState.Running);
+
+        telemetry.Degrade(DegradedCauses.InputGuard);
+        telemetry.Degrade(DegradedCauses.Drift);
+        telemetry.Recover(DegradedCauses.Drift);
+        var whileDark = telemetry.State;
+        telemetry.Recover(DegradedCauses.InputGuard);
+
+        Assert.Equal(AgentState.Degraded, whileDark);
+        Assert.Equal(AgentState.Running, telemetry.State);
+    }
+
+    [Fact]
+    public void A_recovery_does_not_turn_another_state_into_running()
+    {
+        var telemetry = new AgentTelemetry("t");
+        telemetry.SetState(AgentState.Updating);
+
+        telemetry.Recover(DegradedCauses.Camera);
+
+        Assert.Equal(AgentState.Updating, telemetry.State);
+    }
+
+    [Fact]
     public void Counters_and_latency_follow_the_recorded_verdicts()
     {
         var telemetry = new AgentTelemetry("t");

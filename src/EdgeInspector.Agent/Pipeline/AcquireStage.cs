@@ -132,7 +132,6 @@ internal sealed class AcquireStage
                 {
                     // One ERROR verdict reports the loss; no more are made until the camera is back.
                     await OpenCameraAsync(token).ConfigureAwait(false);
-                    _telemetry.SetState(AgentState.Running);
                 }
             }
         }
@@ -154,13 +153,14 @@ internal sealed class AcquireStage
             {
                 await _camera.OpenAsync(cancellationToken).ConfigureAwait(false);
                 _telemetry.SetCamera(_camera.Backend, true, _camera.Dropped);
+                _telemetry.Recover(DegradedCauses.Camera);
                 Log.CameraOpened(_logger, _camera.Backend, attempt);
                 return;
             }
             catch (CameraException e) when (e.Disconnected)
             {
                 _telemetry.SetCamera(_camera.Backend, false, _camera.Dropped);
-                _telemetry.SetState(AgentState.Degraded);
+                _telemetry.Degrade(DegradedCauses.Camera);
                 _telemetry.ReportError(e.Message);
                 Log.CameraRetry(_logger, attempt, e.Message);
                 await Task.Delay(TimeSpan.FromSeconds(Math.Min(10, attempt)), cancellationToken).ConfigureAwait(false);

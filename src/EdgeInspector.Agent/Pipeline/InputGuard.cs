@@ -41,7 +41,7 @@ public sealed class InputGuard(InputGuardOptions options, AgentTelemetry telemet
             {
                 _degraded = true;
                 telemetry.ReportError($"input guard: {_inARow} frames in a row out of the enrolled range, last: {reason}");
-                telemetry.SetState(AgentState.Degraded);
+                telemetry.Degrade(DegradedCauses.InputGuard);
             }
         }
         else
@@ -50,7 +50,7 @@ public sealed class InputGuard(InputGuardOptions options, AgentTelemetry telemet
             if (_degraded)
             {
                 _degraded = false;
-                telemetry.SetState(AgentState.Running);
+                telemetry.Recover(DegradedCauses.InputGuard);
             }
         }
     }
