@@ -42,7 +42,7 @@ public sealed class EnrollmentParts : IInspectionTap
     {
         if ((part.Verdict.Kind != VerdictKind.Error || part.OutOfInputRange) && Volatile.Read(ref _collecting) is { } collecting)
         {
-            collecting.Add(part.Verdict.Model, part.ModelInput);
+            collecting.Add(part.Verdict.Model, part.ModelInput, part.Tiles);
         }
     }
 
@@ -50,10 +50,12 @@ public sealed class EnrollmentParts : IInspectionTap
     private sealed class Collection(int count, ModelIdentity model, Action<int> progress)
     {
         private readonly List<byte[]> _inputs = new(count);
+        private int _parts;
 
         public TaskCompletionSource<IReadOnlyList<byte[]>> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        public void Add(ModelIdentity? scoredBy, ReadOnlySpan<byte> input)
+        /// <summary>Adds one part: each of its <paramref name="tiles"/> model inputs enrolls, as each was scored.</summary>
+        public void Add(ModelIdentity? scoredBy, ReadOnlySpan<byte> input, int tiles)
         {
             if (Done.Task.IsCompleted)
             {
@@ -66,9 +68,14 @@ public sealed class EnrollmentParts : IInspectionTap
                 return;
             }
 
-            _inputs.Add(input.ToArray());
-            progress(_inputs.Count);
-            if (_inputs.Count == count)
+            int tileBytes = input.Length / tiles;
+            for (int t = 0; t < tiles; t++)
+            {
+                _inputs.Add(input.Slice(t * tileBytes, tileBytes).ToArray());
+            }
+
+            progress(++_parts);
+            if (_parts == count)
             {
                 Done.TrySetResult(_inputs);
             }

@@ -39,4 +39,21 @@ public sealed class EnrollmentPartsTests
         var inputs = await collecting.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Equal([first, second], inputs);
     }
+
+    [Fact]
+    public async Task A_tiled_part_enrolls_each_of_its_tiles_and_counts_as_one_part()
+    {
+        var parts = new EnrollmentParts();
+        var progress = new List<int>();
+        var collecting = parts.CollectAsync(2, Model, progress.Add, CancellationToken.None);
+
+        parts.Observe(new DecidedPart(VerdictOf(VerdictKind.Ok), null, new byte[] { 1, 1, 2, 2, 3, 3, 4, 4 }, tiles: 4));
+        parts.Observe(new DecidedPart(VerdictOf(VerdictKind.Ok), null, new byte[] { 5, 5, 6, 6, 7, 7, 8, 8 }, tiles: 4));
+
+        var inputs = await collecting.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(8, inputs.Count);
+        Assert.Equal([3, 3], inputs[2]);
+        Assert.Equal([8, 8], inputs[7]);
+        Assert.Equal([1, 2], progress);
+    }
 }

@@ -5,10 +5,11 @@ namespace EdgeInspector.Agent;
 /// <summary>
 /// A decided part as taps see it, after its verdict has been published: the verdict, the frame
 /// (null when none was captured) and the model input it was scored on (empty for an ERROR part,
-/// except one the input guard refused: it was scored, its image is only unlike the enrolled ones).
+/// except one the input guard refused: it was scored, its image is only unlike the enrolled ones);
+/// with <c>Agent:Tiling</c> the input holds <see cref="Tiles"/> model inputs back to back.
 /// A ref struct, so no tap keeps the pooled buffers past <see cref="IInspectionTap.Observe"/>.
 /// </summary>
-public readonly ref struct DecidedPart(Verdict verdict, Frame? frame, ReadOnlySpan<byte> modelInput, bool outOfInputRange = false)
+public readonly ref struct DecidedPart(Verdict verdict, Frame? frame, ReadOnlySpan<byte> modelInput, bool outOfInputRange = false, int tiles = 1)
 {
     public Verdict Verdict { get; } = verdict;
 
@@ -18,6 +19,9 @@ public readonly ref struct DecidedPart(Verdict verdict, Frame? frame, ReadOnlySp
 
     /// <summary>ERROR only because the input guard found the image outside the serving package's enrolled ranges.</summary>
     public bool OutOfInputRange { get; } = outOfInputRange;
+
+    /// <summary>How many model inputs <see cref="ModelInput"/> holds (the tiles of a tiled line; 1 otherwise).</summary>
+    public int Tiles { get; } = tiles;
 }
 
 /// <summary>

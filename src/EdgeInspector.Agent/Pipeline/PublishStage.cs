@@ -32,7 +32,7 @@ internal sealed class PublishStage(LineIo io, IReadOnlyList<IVerdictSink> sinks,
 
         telemetry.Record(verdict.Kind, verdict.TimingsMs.Total);
         bool scored = inspection.Error is null || inspection.OutOfInputRange;
-        var part = new DecidedPart(verdict, inspection.Frame, scored && inspection.Input is { } input ? input.AsSpan(0, inspection.InputWidth * inspection.InputHeight * 3) : default, inspection.OutOfInputRange);
+        var part = new DecidedPart(verdict, inspection.Frame, scored && inspection.Input is { } input ? input.AsSpan(0, inspection.InputWidth * inspection.InputHeight * 3 * inspection.Tiles) : default, inspection.OutOfInputRange, inspection.Tiles);
         foreach (var tap in taps)
         {
             tap.Observe(part);
