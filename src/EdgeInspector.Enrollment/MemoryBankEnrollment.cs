@@ -109,7 +109,7 @@ public static class MemoryBankEnrollment
             log($"position statistics skipped: {goodInputs.Count} good parts, they need at least {PositionCalibration.MinParts} (a per-pixel spread from fewer is noise); corner patches may set the score, enroll more parts to fix it");
         }
 
-        byte[] foldModel = hasPositions ? PositionCalibration.WithIdentity(model) : model;
+        byte[] foldModel = hasPositions ? PositionCalibration.WithIdentity(model, input.Width, input.Height) : model;
         var positions = positional ? new PositionCalibration(goodInputs.Count, input.Width * input.Height, PositionCalibration.DistanceScale(model)) : null;
         var scores = new float[goodInputs.Count];
         float maxGoodMap = 0;
@@ -134,14 +134,16 @@ public static class MemoryBankEnrollment
         var replacements = new Dictionary<string, FloatTensor> { [ModelLoader.MemoryBankName] = new([rows, width], bank) };
         if (hasPositions)
         {
-            var (gain, bias) = positions?.Solve() ?? PositionCalibration.Identity(input.Width * input.Height);
-            replacements[PositionCalibration.GainName] = new(OnnxInitializers.Read(model, PositionCalibration.GainName).Dims, gain);
-            replacements[PositionCalibration.BiasName] = new(OnnxInitializers.Read(model, PositionCalibration.BiasName).Dims, bias);
-            if (positions is not null)
+            foreach (var (name, value) in PositionCalibration.Initializers(positions?.Solve() ?? PositionCalibration.Identity(input.Width * input.Height), input.Width, input.Height))
             {
-                (scores, maxGoodMap) = positions.HeldOutScores();
-                log("position statistics: each pixel's good distances mapped onto the image's (border and corner patches no longer set the score)");
+                replacements[name] = value;
             }
+        }
+
+        if (positions is not null)
+        {
+            (scores, maxGoodMap) = positions.HeldOutScores();
+            log("position statistics: each pixel's good distances mapped onto the image's (border and corner patches no longer set the score)");
         }
 
         var decision = Calibrate(scores, maxGoodMap, source.Manifest.Decision.ScoreScale);
@@ -150,7 +152,7 @@ public static class MemoryBankEnrollment
         Directory.CreateDirectory(staging);
         try
         {
-            CopyWithBank(source, staging, replacements);
+            CopyWithInitializers(source, staging, replacements);
             var manifest = EnrolledManifest(source, rows, decision, scores, settings);
             // The agent's input guard: frames far from these good parts (dark, blurred, overexposed) are not scored.
             var guard = InputGuardRanges.From([.. goodInputs.Select(g => InputStatistics.Measure(g, input.Width, input.Height))]);
@@ -215,7 +217,7 @@ public static class MemoryBankEnrollment
     }
 
     /// <summary>Every listed file of the source; each ONNX model that has a bank (FP32 and INT8, not features.onnx) gets the new initializers.</summary>
-    private static void CopyWithBank(ModelPackage source, string staging, IReadOnlyDictionary<string, FloatTensor> replacements)
+    private static void CopyWithInitializers(ModelPackage source, string staging, IReadOnlyDictionary<string, FloatTensor> replacements)
     {
         foreach (string name in source.Manifest.Files.Keys)
         {

@@ -49,13 +49,23 @@ public sealed class PositionCalibration
     /// <summary>Gain 1 and bias 0 for every pixel: no per-position correction.</summary>
     public static (float[] Gain, float[] Bias) Identity(int pixels) => (Filled(pixels, 1f), new float[pixels]);
 
-    /// <summary><paramref name="model"/> with identity gain and bias: what the folds are scored with, so their maps are raw distances.</summary>
-    public static byte[] WithIdentity(byte[] model)
+    /// <summary>The two initializers, shaped [1,1,H,W] as the graph uses them against its H×W map.</summary>
+    public static IEnumerable<(string Name, FloatTensor Value)> Initializers((float[] Gain, float[] Bias) values, int width, int height)
     {
-        var gain = OnnxInitializers.Read(model, GainName);
-        var (ones, zeros) = Identity(gain.Data.Length);
-        model = OnnxInitializers.Replace(model, GainName, new FloatTensor(gain.Dims, ones));
-        return OnnxInitializers.Replace(model, BiasName, new FloatTensor(OnnxInitializers.Read(model, BiasName).Dims, zeros));
+        long[] dims = [1, 1, height, width];
+        yield return (GainName, new FloatTensor(dims, values.Gain));
+        yield return (BiasName, new FloatTensor(dims, values.Bias));
+    }
+
+    /// <summary><paramref name="model"/> with identity gain and bias: what the folds are scored with, so their maps are raw distances.</summary>
+    public static byte[] WithIdentity(byte[] model, int width, int height)
+    {
+        foreach (var (name, value) in Initializers(Identity(width * height), width, height))
+        {
+            model = OnnxInitializers.Replace(model, name, value);
+        }
+
+        return model;
     }
 
     /// <summary>The model's <c>distance_scale</c>.</summary>
