@@ -76,7 +76,7 @@ public sealed class CaptureStoreTests : IDisposable
         // must keep 1 MB free through the file system's own free space, evicting its oldest parts.
         string mount = _temp.Combine("tmpfs");
         Directory.CreateDirectory(mount);
-        Mount("mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", mount);
+        Run("mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", mount);
         try
         {
             File.WriteAllBytes(Path.Combine(mount, "other-data.bin"), new byte[1_500_000]);
@@ -97,11 +97,11 @@ public sealed class CaptureStoreTests : IDisposable
         }
         finally
         {
-            Mount("umount", mount);
+            Run("umount", mount);
         }
     }
 
-    private static void Mount(string command, params string[] arguments)
+    private static void Run(string command, params string[] arguments)
     {
         using var process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(command, arguments) { RedirectStandardError = true })!;
         string error = process.StandardError.ReadToEnd();
