@@ -1,48 +1,27 @@
+using System.CommandLine;
 using System.Globalization;
 
 namespace EdgeInspector.Cli;
 
-/// <summary>--name value options and --flag switches of one command; anything else is an error.</summary>
+/// <summary>
+/// One verb's options as System.CommandLine parsed them (<see cref="CommandTree.Parse"/>), read by name;
+/// ranges are checked here so every verb's messages stay the ones scripts already rely on.
+/// </summary>
 public sealed class Arguments
 {
-    private readonly Dictionary<string, string> _values = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _flags = new(StringComparer.Ordinal);
+    private readonly ParseResult _result;
 
-    public Arguments(string command, IReadOnlyList<string> args, IReadOnlyCollection<string> valueOptions, IReadOnlyCollection<string> flagOptions)
+    internal Arguments(string command, ParseResult result)
     {
         Command = command;
-        for (int i = 0; i < args.Count; i++)
-        {
-            string arg = args[i];
-            string name = arg;
-            string? inline = null;
-            int eq = arg.IndexOf('=', StringComparison.Ordinal);
-            if (arg.StartsWith("--", StringComparison.Ordinal) && eq > 0)
-            {
-                name = arg[..eq];
-                inline = arg[(eq + 1)..];
-            }
-
-            if (valueOptions.Contains(name))
-            {
-                _values[name] = inline ?? (i + 1 < args.Count ? args[++i] : throw new CliException($"{command}: {name} needs a value"));
-            }
-            else if (flagOptions.Contains(name) && inline is null)
-            {
-                _flags.Add(name);
-            }
-            else
-            {
-                throw new CliException($"{command}: unknown argument '{arg}' (run 'edge-inspector help')");
-            }
-        }
+        _result = result;
     }
 
     public string Command { get; }
 
-    public bool Flag(string name) => _flags.Contains(name);
+    public bool Flag(string name) => _result.GetValue<bool>(name);
 
-    public string? Value(string name) => _values.GetValueOrDefault(name);
+    public string? Value(string name) => _result.GetValue<string>(name);
 
     public string Required(string name) => Value(name) ?? throw new CliException($"{Command}: {name} is required (run 'edge-inspector help')");
 

@@ -1,12 +1,13 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 
 namespace EdgeInspector.Cli;
 
 /// <summary>
 /// Every verb of edge-inspector and its options, declared once as a System.CommandLine tree: it gives
 /// <c>VERB --help</c>, shell completions (the <c>[suggest]</c> directive, <c>edge-inspector completion bash</c>)
-/// and typo suggestions. Option values are still read by <see cref="Arguments"/> from the same
-/// declarations, so validation messages and exit codes stay what scripts already rely on.
+/// typo suggestions, and parses every verb's command line (<see cref="Parse"/>); <see cref="Arguments"/>
+/// reads and range-checks the values, so validation messages and exit codes stay what scripts rely on.
 /// </summary>
 internal static class CommandTree
 {
@@ -100,20 +101,40 @@ internal static class CommandTree
 
     public static bool IsVerb(string verb) => Verbs.Any(v => v.Verb == verb);
 
-    /// <summary>Today's parser for <paramref name="verb"/>, fed from the declarations; an unknown option gets a suggestion.</summary>
+    /// <summary>
+    /// Parses one verb's command line with System.CommandLine (no response files: a value may start with @).
+    /// Its errors become today's messages: an unknown option (with a suggestion), an option without its
+    /// value, an option given twice.
+    /// </summary>
     public static Arguments Parse(string verb, IReadOnlyList<string> args)
     {
-        var options = Verbs.Single(v => v.Verb == verb).Options;
-        try
+        var command = Build().Subcommands.Single(c => c.Name == verb);
+        var result = command.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
+        if (result.UnmatchedTokens.Count > 0)
         {
-            return new Arguments(verb, args, [.. options.Where(o => o.Value is not null).Select(o => o.Name)], [.. options.Where(o => o.Value is null).Select(o => o.Name)]);
+            // "--json=true" reaches here as "true": name the word as typed.
+            string unknown = args.FirstOrDefault(a => a.EndsWith("=" + result.UnmatchedTokens[0], StringComparison.Ordinal)) ?? result.UnmatchedTokens[0];
+            string name = unknown.Split('=')[0];
+            if (name != unknown && command.Options.Any(o => o.Name == name))
+            {
+                throw new CliException($"{verb}: {name} takes no value, got '{unknown}'");
+            }
+
+            string message = $"{verb}: unknown argument '{unknown}' (run 'edge-inspector help')";
+            throw new CliException(unknown.StartsWith("--", StringComparison.Ordinal) && Closest(name, command.Options.Select(o => o.Name)) is { } suggestion
+                ? $"{message}; did you mean {suggestion}?"
+                : message);
         }
-        catch (CliException e) when (e.Message.Contains("unknown argument", StringComparison.Ordinal)
-            && args.FirstOrDefault(a => !options.Any(o => o.Name == a.Split('=')[0]) && a.StartsWith("--", StringComparison.Ordinal)) is { } unknown
-            && Closest(unknown.Split('=')[0], options.Select(o => o.Name)) is { } suggestion)
+
+        if (result.Errors.Count > 0)
         {
-            throw new CliException($"{e.Message}; did you mean {suggestion}?", e);
+            var error = result.Errors[0];
+            throw new CliException(error.SymbolResult is OptionResult option
+                ? option.Tokens.Count == 0 ? $"{verb}: {option.Option.Name} needs a value" : $"{verb}: {option.Option.Name} is given more than once"
+                : $"{verb}: {string.Join(' ', error.Message.Split(['\n', '\t', '\r'], StringSplitOptions.RemoveEmptyEntries))}");
         }
+
+        return new Arguments(verb, result);
     }
 
     /// <summary>The closest name within a small edit distance, for "did you mean".</summary>
@@ -146,7 +167,7 @@ internal static class CommandTree
         return d[a.Length, b.Length];
     }
 
-    /// <summary>The System.CommandLine tree: help and completions. Running a verb goes through <see cref="Commands"/>.</summary>
+    /// <summary>The System.CommandLine tree: parsing, help and completions. Running a verb goes through <see cref="Commands"/>.</summary>
     public static RootCommand Build()
     {
         var root = new RootCommand("edge-inspector: model package tools, fleet status and the live web view (run 'edge-inspector help' for everything)");
@@ -158,7 +179,9 @@ internal static class CommandTree
                 if (!name.StartsWith('-'))
                 {
                     // A word, not an option (completion bash): an argument in the tree.
-                    command.Arguments.Add(new Argument<string>("shell") { Description = help, Arity = ArgumentArity.ZeroOrOne });
+                    var shell = new Argument<string>("shell") { Description = help, Arity = ArgumentArity.ZeroOrOne };
+                    shell.AcceptOnlyFromAmong(name);
+                    command.Arguments.Add(shell);
                     continue;
                 }
 

@@ -56,6 +56,25 @@ public sealed partial class CommandLineTests
     }
 
     [Fact]
+    public void System_CommandLine_parses_and_its_errors_read_as_before()
+    {
+        var a = CommandTree.Parse("eval", ["--model=pkg", "--data", "@data", "--json"]);
+        Assert.Equal("pkg", a.Value("--model"));
+        Assert.Equal("@data", a.Value("--data")); // no response-file expansion: a path may start with @
+        Assert.True(a.Flag("--json"));
+        Assert.False(a.Flag("--write-threshold"));
+        Assert.Null(a.Value("--out"));
+
+        Assert.Equal("eval: --model is given more than once", Refused("eval", "--model", "a", "--model", "b"));
+        Assert.Equal("eval: --json takes no value, got '--json=true'", Refused("eval", "--json=true"));
+        Assert.Equal("status: --settle-ms must be an integer in 0..60000, got '-5'", Assert.Throws<CliException>(() => CommandTree.Parse("status", ["--settle-ms=-5"]).Int("--settle-ms", 1500, 0, 60_000)).Message);
+        Assert.StartsWith("completion: Argument 'zsh' not recognized. Must be one of: 'bash'", Refused("completion", "zsh"), StringComparison.Ordinal);
+        Assert.Equal("weights: unknown argument 'extra' (run 'edge-inspector help')", Refused("weights", "extra"));
+
+        static string Refused(string verb, params string[] args) => Assert.Throws<CliException>(() => CommandTree.Parse(verb, args)).Message;
+    }
+
+    [Fact]
     public async Task Completions_come_from_the_command_tree()
     {
         var verbs = await CliRun.RunAsync("[suggest:17]", "edge-inspector pu");
