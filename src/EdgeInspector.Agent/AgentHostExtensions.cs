@@ -113,6 +113,8 @@ public static class AgentHostExtensions
         services.AddSingleton<IValidateOptions<DriftOptions>, DriftOptionsValidator>();
         services.AddOptions<CaptureOptions>().BindConfiguration(CaptureOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<CaptureOptions>, CaptureOptionsValidator>();
+        services.AddOptions<Web.DeviceWebOptions>().BindConfiguration(Web.DeviceWebOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<Web.DeviceWebOptions>, Web.DeviceWebOptionsValidator>();
 
         services.AddSingleton(sp =>
         {
@@ -167,6 +169,7 @@ public static class AgentHostExtensions
         services.AddSingleton<IInspectionTap>(sp => sp.GetRequiredService<EnrollmentParts>());
         services.AddSingleton<OnDeviceEnrollment>();
         services.AddHostedService<SystemdWatchdog>();
+        services.AddHostedService<Web.DeviceWebView>(); // after the MQTT connection: the embedded broker is up by then
         return builder;
     }
 

@@ -50,6 +50,7 @@ public static class ConfigurationCheck
         (UpdateOptions.Section, typeof(UpdateOptions)),
         (Capture.CaptureOptions.Section, typeof(Capture.CaptureOptions)),
         (DriftOptions.Section, typeof(DriftOptions)),
+        (Web.DeviceWebOptions.Section, typeof(Web.DeviceWebOptions)),
     ];
 
     /// <summary>Adds a JSON file, turning a syntax error into a problem naming the file, line and position.</summary>

@@ -81,15 +81,22 @@ public sealed partial class WebView : IAsyncDisposable
         var feed = new FleetFeed(connect, options.TopicRoot, options.VerdictWindow, logger);
         var view = new WebView(app, feed, options, logger) { Listener = listener };
         view.Map();
-        await feed.StartAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            await feed.StartAsync(cancellationToken).ConfigureAwait(false);
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (IOException e)
+        catch (Exception e)
         {
+            // A caller that retries (the agent's web view while its broker is away) leaks nothing per try.
             await feed.DisposeAsync().ConfigureAwait(false);
-            throw new WebViewConfigurationException($"web: cannot listen on {options.Listen}: {e.Message}");
+            await app.DisposeAsync().ConfigureAwait(false);
+            if (e is IOException)
+            {
+                throw new WebViewConfigurationException($"web: cannot listen on {options.Listen}: {e.Message}");
+            }
+
+            throw;
         }
 
         string? address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault();

@@ -39,14 +39,15 @@ public sealed record WebListener(IPAddress Address, int Port, bool Loopback, boo
     /// Checks <paramref name="options"/>: a loopback listener may run plain and open (only this machine's
     /// users reach it); any other address needs HTTPS and a password, or the server refuses to start.
     /// </summary>
-    public static WebListener From(WebViewOptions options)
+    public static WebListener From(WebViewOptions options, WebSettingNames? names = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var (address, port, loopback) = Parse(options.Listen);
+        names ??= WebSettingNames.Flags;
+        var (address, port, loopback) = Parse(options.Listen, names);
         bool https = !string.IsNullOrEmpty(options.TlsCertificateFile) || !string.IsNullOrEmpty(options.TlsKeyFile);
         if (https && (string.IsNullOrEmpty(options.TlsCertificateFile) || string.IsNullOrEmpty(options.TlsKeyFile)))
         {
-            throw new WebViewConfigurationException("web: --tls-cert and --tls-key go together (the PEM certificate and its private key)");
+            throw new WebViewConfigurationException($"{names.Prefix}{names.TlsPair} go together (the PEM certificate and its private key)");
         }
 
         bool password = !string.IsNullOrEmpty(options.Password);
@@ -54,16 +55,16 @@ public sealed record WebListener(IPAddress Address, int Port, bool Loopback, boo
         {
             string missing = (https, password) switch
             {
-                (false, false) => "HTTPS (--tls-cert CERT.pem --tls-key KEY.pem) and a password (--web-password-file FILE or EDGE_INSPECTOR_WEB_PASSWORD)",
-                (false, true) => "HTTPS (--tls-cert CERT.pem --tls-key KEY.pem)",
-                _ => "a password (--web-password-file FILE or EDGE_INSPECTOR_WEB_PASSWORD)",
+                (false, false) => $"HTTPS ({names.Tls}) and a password ({names.Password})",
+                (false, true) => $"HTTPS ({names.Tls})",
+                _ => $"a password ({names.Password})",
             };
-            throw new WebViewConfigurationException($"web: refusing to listen on {options.Listen} without {missing}: only a loopback address (127.0.0.1, [::1], localhost) may serve plain and open");
+            throw new WebViewConfigurationException($"{names.Prefix}refusing to listen on {options.Listen} without {missing}: only a loopback address (127.0.0.1, [::1], localhost) may serve plain and open");
         }
 
         foreach (string file in new[] { options.TlsCertificateFile, options.TlsKeyFile }.OfType<string>().Where(f => f.Length > 0 && !File.Exists(f)))
         {
-            throw new WebViewConfigurationException($"web: '{Path.GetFullPath(file)}' does not exist");
+            throw new WebViewConfigurationException($"{names.Prefix}'{Path.GetFullPath(file)}' does not exist");
         }
 
         return new WebListener(address, port, loopback, https, password);
@@ -85,12 +86,12 @@ public sealed record WebListener(IPAddress Address, int Port, bool Loopback, boo
         }
     }
 
-    private static (IPAddress Address, int Port, bool Loopback) Parse(string listen)
+    private static (IPAddress Address, int Port, bool Loopback) Parse(string listen, WebSettingNames names)
     {
         int colon = listen.LastIndexOf(':');
         if (colon <= 0 || !int.TryParse(listen.AsSpan(colon + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int port) || port is < 1 or > 65535)
         {
-            throw new WebViewConfigurationException($"web: --listen '{listen}' is not host:port (e.g. 127.0.0.1:8080, 0.0.0.0:8443, [::1]:8080)");
+            throw new WebViewConfigurationException($"{names.Prefix}{names.Listen} '{listen}' is not host:port (e.g. 127.0.0.1:8080, 0.0.0.0:8443, [::1]:8080)");
         }
 
         string host = listen[..colon].Trim('[', ']');
@@ -101,9 +102,17 @@ public sealed record WebListener(IPAddress Address, int Port, bool Loopback, boo
 
         if (!IPAddress.TryParse(host, out var address))
         {
-            throw new WebViewConfigurationException($"web: --listen '{listen}': give an IP address to listen on (127.0.0.1, 0.0.0.0, a NIC's address) or localhost");
+            throw new WebViewConfigurationException($"{names.Prefix}{names.Listen} '{listen}': give an IP address to listen on (127.0.0.1, 0.0.0.0, a NIC's address) or localhost");
         }
 
         return (address, port, IPAddress.IsLoopback(address));
     }
+}
+
+/// <summary>What the start-up messages call the settings: edge-inspector web's flags, or the agent's Web:* keys.</summary>
+public sealed record WebSettingNames(string Prefix, string Listen, string Tls, string TlsPair, string Password)
+{
+    public static readonly WebSettingNames Flags = new("web: ", "--listen", "--tls-cert CERT.pem --tls-key KEY.pem", "--tls-cert and --tls-key", "--web-password-file FILE or EDGE_INSPECTOR_WEB_PASSWORD");
+
+    public static readonly WebSettingNames AgentKeys = new("", "Web:Listen", "Web:TlsCertificateFile and Web:TlsKeyFile", "Web:TlsCertificateFile and Web:TlsKeyFile", "Web:PasswordFile");
 }
