@@ -16,13 +16,16 @@ CONFIG=${CONFIG:-Release}
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
 # Debian packages each command needs: what runs the tests for real (Mosquitto, PyTorch, Aravis'
-# fake camera, shellcheck, systemd-analyze, scikit-image's texture photographs, Chromium for the web view's browser test)
+# fake camera, shellcheck, systemd-analyze, scikit-image's texture photographs, Chromium and Firefox for the web view's browser tests)
 # and OpenCvSharp's native dependency (GTK).
 APT_RUNTIME=(libgtk-3-0)
 # The default engine is built from NuGet's pretrained ResNet18 by the trainer (Debian's PyTorch).
 APT_ENGINE=(python3 python3-torch python3-onnx python3-numpy python3-opencv libopenblas0-pthread)
 APT_TEST=(mosquitto mosquitto-clients python3 python3-torch python3-onnx python3-numpy python3-opencv python3-pytest python3-skimage
           libopenblas0-pthread shellcheck systemd aravis-tools chromium)
+# Firefox for the web view's second browser: Debian ships firefox-esr; where no such package exists
+# (Ubuntu's firefox is a snap) the Firefox test fails naming what to install.
+if apt-cache show firefox-esr >/dev/null 2>&1; then APT_TEST+=(firefox-esr); fi
 PY=/usr/bin/python3
 
 missing_packages() {

@@ -22,8 +22,7 @@ public sealed class WebViewBrowserTests(ITestOutputHelper output)
     public async Task Fleet_and_device_pages_follow_two_live_agents_and_set_the_threshold()
     {
         using var broker = await MosquittoBroker.StartAsync();
-        var agents = Devices.Select(d => AgentProcess.Start("--demo", "--model", RepoPaths.TextureBaselinePackage, "--broker", broker.Uri, "--device-id", d, "--fps", "10",
-            "--Mqtt:StatusInterval=00:00:01", "--Updates:StateDirectory=" + Path.Combine(Path.GetTempPath(), "ei-web-" + d + "-" + Guid.NewGuid().ToString("N")[..6]))).ToList();
+        var agents = StartAgents(broker);
         try
         {
             await using var statuses = await MqttProbe.ConnectAsync(broker.Port, "edgeinspector/+/status");
@@ -66,20 +65,85 @@ public sealed class WebViewBrowserTests(ITestOutputHelper output)
         }
         finally
         {
-            foreach (var agent in agents)
-            {
-                try
-                {
-                    agent.Terminate();
-                    await agent.WaitForExitAsync(TimeSpan.FromSeconds(20));
-                }
-                catch (TimeoutException)
-                {
-                    // Dispose kills it.
-                }
+            await StopAsync(agents);
+        }
+    }
 
-                agent.Dispose();
+    /// <summary>
+    /// The same pages in Debian's firefox-esr over WebDriver BiDi: the fleet, a device page's live verdicts
+    /// and thumbnails within 1 s, and set-threshold from the page reaching the retained status.
+    /// </summary>
+    [Fact]
+    public async Task Firefox_follows_the_live_agents_and_sets_the_threshold()
+    {
+        using var broker = await MosquittoBroker.StartAsync();
+        var agents = StartAgents(broker);
+        try
+        {
+            await using var statuses = await MqttProbe.ConnectAsync(broker.Port, "edgeinspector/+/status");
+            await statuses.WaitForAsync(p => Devices.All(d => Running(p, d)), TimeSpan.FromSeconds(90), "both agents running");
+            var (view, log) = await WebViewHost.StartAsync(broker, WebViewHost.Loopback());
+            await using var _view = view;
+            await using var firefox = await FirefoxBrowser.LaunchAsync(1280, 900);
+            Directory.CreateDirectory(ScreenshotDirectory);
+
+            await firefox.GoToAsync(view.Url);
+            await firefox.WaitForAsync(FleetShowsBoth, TimeSpan.FromSeconds(30), "fleet page with both devices running");
+            await firefox.WaitForAsync(FleetShowsRates, TimeSpan.FromSeconds(10), "NG rates on the fleet page");
+
+            await firefox.EvaluateJsonAsync("document.querySelector(\"tr[data-device='cell1'] a\").click()");
+            await firefox.WaitForAsync(DeviceIsLive, TimeSpan.FromSeconds(30), "20 live verdicts and thumbnails on cell1's page");
+            double[] verdictMs = JsonSerializer.Deserialize<double[]>(await firefox.EvaluateJsonAsync("window.eiLatencies"))!;
+            double[] thumbnailMs = JsonSerializer.Deserialize<double[]>(await firefox.EvaluateJsonAsync("window.eiThumbnailLatencies"))!;
+            output.WriteLine($"Firefox: verdict → browser: {Summary(verdictMs)}; thumbnail → browser: {Summary(thumbnailMs)}");
+            Assert.True(verdictMs.Max() < 1000, $"a verdict took {verdictMs.Max():0} ms to reach the page: {Summary(verdictMs)}");
+            Assert.True(thumbnailMs.Max() < 1000, $"a thumbnail took {thumbnailMs.Max():0} ms to reach the page: {Summary(thumbnailMs)}");
+            await firefox.WaitForAsync(ThumbnailsLoaded, TimeSpan.FromSeconds(10), "10 decoded thumbnails");
+
+            // The form as a person uses it: type into the field (input event), press the button (submit event).
+            await firefox.EvaluateJsonAsync("(() => { const t = document.querySelector('#threshold'); t.value = '0.61'; t.dispatchEvent(new Event('input', { bubbles: true })); document.querySelector('#threshold-form button').click(); return 1; })()");
+            await firefox.WaitForAsync(ThresholdAnswered, TimeSpan.FromSeconds(15), "the device's answer on the page");
+            await statuses.WaitForAsync(p => p.On("cell1/status").Any() && Threshold(p.On("cell1/status").Last()) == 0.61, TimeSpan.FromSeconds(10), "cell1's status with threshold 0.61");
+            await firefox.WaitForAsync("document.querySelector('#threshold-card').textContent.includes('0.61 (cmd/set-threshold)')", TimeSpan.FromSeconds(10), "the new threshold on the page");
+            Assert.Contains(log.Lines, l => l.Contains("web action set-threshold on cell1 by local from 127.0.0.1", StringComparison.Ordinal));
+            await firefox.ScreenshotAsync(Path.Combine(ScreenshotDirectory, "device-firefox.png"));
+        }
+        finally
+        {
+            await StopAsync(agents);
+        }
+    }
+
+    private const string FleetShowsBoth =
+        "['cell1','cell2'].every(d => { const r = document.querySelector(`tr[data-device='${d}']`); return r && r.textContent.includes('running') && r.textContent.includes('texture-baseline v1'); })";
+
+    private const string FleetShowsRates = "[...document.querySelectorAll('#fleet tbody tr')].every(r => r.children[9].textContent.includes(' of '))";
+
+    private const string DeviceIsLive = "location.pathname === '/device/cell1' && window.eiLatencies && window.eiLatencies.length >= 20 && window.eiThumbnailLatencies.length >= 20";
+
+    private const string ThumbnailsLoaded = "[...document.querySelectorAll('#stream .part img')].filter(i => i.complete && i.naturalWidth > 0).length >= 10";
+
+    private const string ThresholdAnswered = "document.querySelector('#answer').textContent.includes('\"ok\":true')";
+
+    private static List<AgentProcess> StartAgents(MosquittoBroker broker) =>
+        [.. Devices.Select(d => AgentProcess.Start("--demo", "--model", RepoPaths.TextureBaselinePackage, "--broker", broker.Uri, "--device-id", d, "--fps", "10",
+            "--Mqtt:StatusInterval=00:00:01", "--Updates:StateDirectory=" + Path.Combine(Path.GetTempPath(), "ei-web-" + d + "-" + Guid.NewGuid().ToString("N")[..6])))];
+
+    private static async Task StopAsync(List<AgentProcess> agents)
+    {
+        foreach (var agent in agents)
+        {
+            try
+            {
+                agent.Terminate();
+                await agent.WaitForExitAsync(TimeSpan.FromSeconds(20));
             }
+            catch (TimeoutException)
+            {
+                // Dispose kills it.
+            }
+
+            agent.Dispose();
         }
     }
 
@@ -100,40 +164,10 @@ public sealed class WebViewBrowserTests(ITestOutputHelper output)
 
     private async Task DrivePagesAsync(IPage page, WebView view, MosquittoBroker broker, MqttProbe statuses, CapturedLog log)
     {
-        // The fleet page lists both devices, running, from their retained status.
-        await page.GoToAsync(view.Url, WaitUntilNavigation.Load);
-        await page.WaitForFunctionAsync(
-            "() => ['cell1','cell2'].every(d => { const r = document.querySelector(`tr[data-device='${d}']`); return r && r.textContent.includes('running') && r.textContent.includes('texture-baseline v1'); })",
-            new WaitForFunctionOptions { Timeout = 30_000 });
-        await page.WaitForFunctionAsync("() => [...document.querySelectorAll('#fleet tbody tr')].every(r => r.children[9].textContent.includes(' of '))", new WaitForFunctionOptions { Timeout = 10_000 });
+        await FleetListsBothAsync(page, view);
         await page.ScreenshotAsync(Path.Combine(ScreenshotDirectory, "fleet.png"), new ScreenshotOptions { FullPage = true });
-
-        // The device page shows new verdicts and their thumbnails as they arrive, within 1 s of the part's timestamp.
-        await page.ClickAsync("tr[data-device='cell1'] a");
-        await page.WaitForFunctionAsync("() => location.pathname === '/device/cell1' && window.eiLatencies.length >= 20 && window.eiThumbnailLatencies.length >= 20", new WaitForFunctionOptions { Timeout = 30_000 });
-        double[] verdictMs = await page.EvaluateFunctionAsync<double[]>("() => window.eiLatencies");
-        double[] thumbnailMs = await page.EvaluateFunctionAsync<double[]>("() => window.eiThumbnailLatencies");
-        output.WriteLine($"verdict → browser: {Summary(verdictMs)}; thumbnail → browser: {Summary(thumbnailMs)}");
-        Assert.True(verdictMs.Max() < 1000, $"a verdict took {verdictMs.Max():0} ms to reach the page: {Summary(verdictMs)}");
-        Assert.True(thumbnailMs.Max() < 1000, $"a thumbnail took {thumbnailMs.Max():0} ms to reach the page: {Summary(thumbnailMs)}");
-        await page.WaitForFunctionAsync("() => [...document.querySelectorAll('#stream .part img')].filter(i => i.complete && i.naturalWidth > 0).length >= 10", new WaitForFunctionOptions { Timeout = 10_000 });
-        await page.WaitForFunctionAsync("() => document.querySelectorAll('#gallery .part img').length >= 1 && document.querySelector('#ng-rate')", new WaitForFunctionOptions { Timeout = 30_000 });
-
-        // Set the threshold from the page: the device answers, and its retained status carries it.
-        await page.EvaluateFunctionAsync("() => { document.querySelector('#threshold').value = ''; }");
-        await page.TypeAsync("#threshold", "0.73");
-        await page.ClickAsync("#threshold-form button");
-        await page.WaitForFunctionAsync("() => document.querySelector('#answer').textContent.includes('\"ok\":true')", new WaitForFunctionOptions { Timeout = 15_000 });
-        await statuses.WaitForAsync(p => p.On("cell1/status").Any() && Threshold(p.On("cell1/status").Last()) == 0.73, TimeSpan.FromSeconds(10), "cell1's status with threshold 0.73");
-        await using (var retained = await MqttProbe.ConnectAsync(broker.Port, "edgeinspector/cell1/status"))
-        {
-            await retained.WaitForAsync(p => p.Messages.Any(m => m.Retain), TimeSpan.FromSeconds(5), "the retained status");
-            var status = retained.Messages.First(m => m.Retain).Json.GetProperty("threshold");
-            Assert.Equal(0.73, status.GetProperty("image").GetDouble(), 6);
-            Assert.Equal("cmd/set-threshold", status.GetProperty("source").GetString());
-        }
-
-        await page.WaitForFunctionAsync("() => document.querySelector('#threshold-card').textContent.includes('0.73 (cmd/set-threshold)') && document.querySelector('#actions li')", new WaitForFunctionOptions { Timeout = 10_000 });
+        await DevicePageIsLiveAsync(page, "Chromium");
+        await SetThresholdFromThePageAsync(page, broker, statuses, 0.73);
 
         // Snapshot: the next part's full-resolution image shows on the page.
         await page.ClickAsync("#snapshot-form button");
@@ -159,6 +193,48 @@ public sealed class WebViewBrowserTests(ITestOutputHelper output)
         Assert.Contains("refused", await page.EvaluateExpressionAsync<string>("document.body.textContent"), StringComparison.Ordinal);
         Assert.Equal(refusedBefore + 1, log.Lines.Count(l => l.Contains("refused a cross-site set-threshold on cell1", StringComparison.Ordinal)));
         Assert.DoesNotContain(log.Lines, l => l.Contains("0.01", StringComparison.Ordinal));
+    }
+
+    /// <summary>The fleet page lists both devices, running, from their retained status.</summary>
+    private static async Task FleetListsBothAsync(IPage page, WebView view)
+    {
+        await page.GoToAsync(view.Url, WaitUntilNavigation.Load);
+        await page.WaitForFunctionAsync($"() => {FleetShowsBoth}", new WaitForFunctionOptions { Timeout = 30_000 });
+        await page.WaitForFunctionAsync($"() => {FleetShowsRates}", new WaitForFunctionOptions { Timeout = 10_000 });
+    }
+
+    /// <summary>The device page shows new verdicts and their thumbnails as they arrive, within 1 s of the part's timestamp.</summary>
+    private async Task DevicePageIsLiveAsync(IPage page, string browser)
+    {
+        await page.ClickAsync("tr[data-device='cell1'] a");
+        await page.WaitForFunctionAsync($"() => {DeviceIsLive}", new WaitForFunctionOptions { Timeout = 30_000 });
+        double[] verdictMs = await page.EvaluateFunctionAsync<double[]>("() => window.eiLatencies");
+        double[] thumbnailMs = await page.EvaluateFunctionAsync<double[]>("() => window.eiThumbnailLatencies");
+        output.WriteLine($"{browser}: verdict → browser: {Summary(verdictMs)}; thumbnail → browser: {Summary(thumbnailMs)}");
+        Assert.True(verdictMs.Max() < 1000, $"a verdict took {verdictMs.Max():0} ms to reach the page: {Summary(verdictMs)}");
+        Assert.True(thumbnailMs.Max() < 1000, $"a thumbnail took {thumbnailMs.Max():0} ms to reach the page: {Summary(thumbnailMs)}");
+        await page.WaitForFunctionAsync($"() => {ThumbnailsLoaded}", new WaitForFunctionOptions { Timeout = 10_000 });
+        await page.WaitForFunctionAsync("() => document.querySelectorAll('#gallery .part img').length >= 1 && document.querySelector('#ng-rate')", new WaitForFunctionOptions { Timeout = 30_000 });
+    }
+
+    /// <summary>Set the threshold from the page: the device answers, and its retained status carries it.</summary>
+    private static async Task SetThresholdFromThePageAsync(IPage page, MosquittoBroker broker, MqttProbe statuses, double threshold)
+    {
+        string text = threshold.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture);
+        await page.EvaluateFunctionAsync("() => { document.querySelector('#threshold').value = ''; }");
+        await page.TypeAsync("#threshold", text);
+        await page.ClickAsync("#threshold-form button");
+        await page.WaitForFunctionAsync($"() => {ThresholdAnswered}", new WaitForFunctionOptions { Timeout = 15_000 });
+        await statuses.WaitForAsync(p => p.On("cell1/status").Any() && Threshold(p.On("cell1/status").Last()) == threshold, TimeSpan.FromSeconds(10), $"cell1's status with threshold {text}");
+        await using (var retained = await MqttProbe.ConnectAsync(broker.Port, "edgeinspector/cell1/status"))
+        {
+            await retained.WaitForAsync(p => p.Messages.Any(m => m.Retain), TimeSpan.FromSeconds(5), "the retained status");
+            var status = retained.Messages.First(m => m.Retain).Json.GetProperty("threshold");
+            Assert.Equal(threshold, status.GetProperty("image").GetDouble(), 6);
+            Assert.Equal("cmd/set-threshold", status.GetProperty("source").GetString());
+        }
+
+        await page.WaitForFunctionAsync($"() => document.querySelector('#threshold-card').textContent.includes('{text} (cmd/set-threshold)') && document.querySelector('#actions li')", new WaitForFunctionOptions { Timeout = 10_000 });
     }
 
     /// <summary>Debian's chromium package; the test never lets PuppeteerSharp download a browser.</summary>
