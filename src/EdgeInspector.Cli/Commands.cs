@@ -536,7 +536,7 @@ public static class Commands
             }
 
             var result = Terminal.For(stdout) is { } console
-                ? await LivePushProgress.RunAsync(console, live => new ModelPusher(package, connection, topicRoot, device!, chunkBytes, timeout, live.Lines, live.Chunks(device!)).RunAsync(cancellationToken)).ConfigureAwait(false)
+                ? await LiveProgress.RunAsync(console, live => new ModelPusher(package, connection, topicRoot, device!, chunkBytes, timeout, live.Lines, live.Bar(device!)).RunAsync(cancellationToken)).ConfigureAwait(false)
                 : await new ModelPusher(package, connection, topicRoot, device!, chunkBytes, timeout, stdout).RunAsync(cancellationToken).ConfigureAwait(false);
             ModelPusher.WriteTable(result, stdout);
             return result.Phase == Updates.UpdatePhase.Active ? 0 : 1;
@@ -555,7 +555,7 @@ public static class Commands
             lines,
             rollback);
         var results = Terminal.For(stdout) is { } terminal
-            ? await LivePushProgress.RunAsync(terminal, live => Rollout(live.Lines, live.Chunks).RunAsync(plan, cancellationToken)).ConfigureAwait(false)
+            ? await LiveProgress.RunAsync(terminal, live => Rollout(live.Lines, live.Bar).RunAsync(plan, cancellationToken)).ConfigureAwait(false)
             : await Rollout(stdout, null).RunAsync(plan, cancellationToken).ConfigureAwait(false);
         FleetPush.WriteTable(results, stdout);
         return results.All(r => r.Succeeded) ? 0 : 1;
@@ -657,8 +657,11 @@ public static class Commands
 
         var request = new CollectRequest(device, output, since, kinds, a.Value("--description") ?? device, a.Flag("--ack"),
             a.Int("--chunk-bytes", 128 * 1024, 256, 128 * 1024), TimeSpan.FromSeconds(a.Int("--timeout", 30, 1, 3600)));
-        var collector = new PartCollector(connection, a.Value("--topic-root") ?? "edgeinspector", stdout);
-        stdout.WriteLine(await collector.RunAsync(request, cancellationToken).ConfigureAwait(false));
+        string topicRoot = a.Value("--topic-root") ?? "edgeinspector";
+        var result = Terminal.For(stdout) is { } console
+            ? await LiveProgress.RunAsync(console, live => new PartCollector(connection, topicRoot, live.Lines, live.Bar(device)).RunAsync(request, cancellationToken)).ConfigureAwait(false)
+            : await new PartCollector(connection, topicRoot, stdout).RunAsync(request, cancellationToken).ConfigureAwait(false);
+        stdout.WriteLine(result);
         return 0;
     }
 

@@ -29,7 +29,7 @@ public sealed record CollectResult(string Round, int Images, int Received, long 
 /// into a collection round, resuming a partial file where it stopped and asking again after a
 /// stall, checks each file's SHA-256, and with --ack deletes on the device what arrived (cmd/capture-ack).
 /// </summary>
-public sealed class PartCollector(BrokerConnection connection, string topicRoot, TextWriter progress)
+public sealed class PartCollector(BrokerConnection connection, string topicRoot, TextWriter progress, Action<int, int>? partsDone = null)
 {
     /// <summary>No chunk for this long: the fetch is asked again from the first missing chunk.</summary>
     private static readonly TimeSpan Stall = TimeSpan.FromSeconds(5);
@@ -105,8 +105,10 @@ public sealed class PartCollector(BrokerConnection connection, string topicRoot,
         int skipped = 0;
         int gone = 0;
         long bytes = 0;
+        int done = 0;
         foreach (var part in parts)
         {
+            partsDone?.Invoke(done++, parts.Count);
             if (earlier.Contains(part.Id))
             {
                 skipped++;
@@ -125,6 +127,7 @@ public sealed class PartCollector(BrokerConnection connection, string topicRoot,
             arrived.Add(part.Id);
         }
 
+        partsDone?.Invoke(parts.Count, parts.Count);
         int images = round.Finish();
         int acknowledged = request.Ack ? await AcknowledgeAsync(device, arrived, cancellationToken).ConfigureAwait(false) : 0;
         return new CollectResult(round.Directory, images, received, bytes, skipped, acknowledged, gone);

@@ -74,10 +74,15 @@ public sealed class CollectEndToEndTests(ITestOutputHelper output) : IDisposable
         // The rerun resumes the same round and skips the images already complete.
         using var log = new StringWriter();
         var watch = System.Diagnostics.Stopwatch.StartNew();
-        var resumed = await new PartCollector(connection, "edgeinspector", log).RunAsync(request, CancellationToken.None);
+        var bar = new List<(int Done, int Total)>();
+        var resumed = await new PartCollector(connection, "edgeinspector", log, (done, total) => bar.Add((done, total))).RunAsync(request, CancellationToken.None);
         output.WriteLine($"{log}{resumed} in {watch.Elapsed.TotalSeconds:F1} s ({resumed.BytesReceived / 1e6 / watch.Elapsed.TotalSeconds:F1} MB/s in {chunk / 1024} KiB chunks)");
 
         Assert.Equal(round, resumed.Round);
+        // The terminal's bar (LiveProgress) moves one part at a time from 0 to every listed part.
+        Assert.Equal(Enumerable.Range(0, bar[0].Total + 1), bar.Select(b => b.Done));
+        Assert.All(bar, b => Assert.Equal(bar[^1].Total, b.Total));
+        Assert.True(bar[^1].Total >= resumed.Images, $"bar total {bar[^1].Total}, {resumed.Images} images");
         Assert.Single(Directory.GetDirectories(Out));
         Assert.False(File.Exists(Path.Combine(round, CollectionRound.StateFile)));
         Assert.Empty(Directory.EnumerateFiles(round, "*.part", SearchOption.AllDirectories));

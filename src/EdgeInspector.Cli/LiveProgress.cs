@@ -5,24 +5,24 @@ using Spectre.Console;
 namespace EdgeInspector.Cli;
 
 /// <summary>
-/// A push watched by a person at a terminal: one live bar per device of the chunks it holds, with the
-/// push's other lines (offer, phases, rollout steps) printed above the bars through the same console
-/// so the live region is not torn.
+/// A push or a collect watched by a person at a terminal: one live bar per device (the chunks it holds,
+/// or the parts collected), with the other lines (offer, phases, rollout steps, parts gone) printed
+/// above the bars through the same console so the live region is not torn.
 /// </summary>
-internal sealed class LivePushProgress(ProgressContext context, IAnsiConsole console)
+internal sealed class LiveProgress(ProgressContext context, IAnsiConsole console)
 {
     private readonly ConcurrentDictionary<string, ProgressTask> _bars = new(StringComparer.Ordinal);
 
     public TextWriter Lines { get; } = new ConsoleLines(console);
 
-    public static Task<T> RunAsync<T>(IAnsiConsole console, Func<LivePushProgress, Task<T>> push) =>
+    public static Task<T> RunAsync<T>(IAnsiConsole console, Func<LiveProgress, Task<T>> work) =>
         console.Progress()
             .AutoClear(false)
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
-            .StartAsync(context => push(new LivePushProgress(context, console)));
+            .StartAsync(context => work(new LiveProgress(context, console)));
 
-    /// <summary>Where <paramref name="device"/>'s pusher reports the chunks the device holds out of the total.</summary>
-    public Action<int, int> Chunks(string device) => (held, count) =>
+    /// <summary>Where <paramref name="device"/>'s pusher reports the chunks the device holds, or the collector the parts it has, out of the total.</summary>
+    public Action<int, int> Bar(string device) => (held, count) =>
     {
         var bar = _bars.GetOrAdd(device, d => context.AddTask(Markup.Escape(d), maxValue: count));
         bar.MaxValue = count;
