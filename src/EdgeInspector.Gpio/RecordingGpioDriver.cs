@@ -16,19 +16,51 @@ public sealed class RecordingGpioDriver : GpioDriver
     private readonly ConcurrentDictionary<int, PinMode> _modes = new();
     private readonly ConcurrentDictionary<int, PinValue> _values = new();
     private readonly ConcurrentDictionary<int, (PinEventTypes Types, PinChangeEventHandler Handler)> _callbacks = new();
-    private readonly ConcurrentQueue<GpioEdge> _edges = new();
+    private readonly Lock _edgesLock = new();
     private readonly int _pinCount;
     private readonly TimeProvider _time;
+    private readonly int _kept;
+    private GpioEdge[] _edges;
+    private long _recorded;
     private TaskCompletionSource? _written;
 
-    /// <summary>Edges are stamped from <paramref name="time"/> (default the system clock), the clock the GPIO users under test run on.</summary>
-    public RecordingGpioDriver(int pinCount = 256, TimeProvider? time = null)
+    /// <summary>
+    /// Edges are stamped from <paramref name="time"/> (default the system clock), the clock the GPIO users
+    /// under test run on. Only the last <paramref name="kept"/> edges are kept: an agent on this driver
+    /// (the demo, a soak) strobes for days and must not grow with every part.
+    /// </summary>
+    public RecordingGpioDriver(int pinCount = 256, TimeProvider? time = null, int kept = 100_000)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(kept, 1);
         _pinCount = pinCount;
         _time = time ?? TimeProvider.System;
+        _kept = kept;
+        _edges = new GpioEdge[Math.Min(64, kept)];
     }
 
-    public IReadOnlyCollection<GpioEdge> Edges => _edges;
+    /// <summary>The last edges written, oldest first (at most the number kept), as a copy.</summary>
+    public IReadOnlyCollection<GpioEdge> Edges
+    {
+        get
+        {
+            lock (_edgesLock)
+            {
+                // A ring once full: the oldest kept edge sits where the next one goes.
+                int count = (int)Math.Min(_recorded, _edges.Length);
+                int first = _recorded > _edges.Length ? (int)(_recorded % _edges.Length) : 0;
+                var copy = new GpioEdge[count];
+                for (int i = 0; i < count; i++)
+                {
+                    copy[i] = _edges[(first + i) % _edges.Length];
+                }
+
+                return copy;
+            }
+        }
+    }
+
+    /// <summary>Every edge written since the driver was made, also those no longer kept.</summary>
+    public long Recorded => Interlocked.Read(ref _recorded);
 
     /// <summary>Completes once <paramref name="count"/> edges are recorded: a test waits for a worker thread's writes without sleeping.</summary>
     public async Task WaitForEdgesAsync(int count, CancellationToken cancellationToken)
@@ -38,7 +70,7 @@ public sealed class RecordingGpioDriver : GpioDriver
             // Installed before the count is checked, so a write in between still completes it.
             var written = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             Interlocked.Exchange(ref _written, written)?.TrySetResult();
-            if (_edges.Count >= count)
+            if (Recorded >= count)
             {
                 return;
             }
@@ -95,7 +127,19 @@ public sealed class RecordingGpioDriver : GpioDriver
         }
 
         _values[pinNumber] = value;
-        _edges.Enqueue(new GpioEdge(pinNumber, value, _time.GetTimestamp()));
+        var edge = new GpioEdge(pinNumber, value, _time.GetTimestamp());
+        lock (_edgesLock)
+        {
+            // Grows by doubling up to the number kept, then overwrites the oldest: no allocation per write.
+            if (_recorded == _edges.Length && _edges.Length < _kept)
+            {
+                Array.Resize(ref _edges, (int)Math.Min((long)_edges.Length * 2, _kept));
+            }
+
+            _edges[(int)(_recorded % _edges.Length)] = edge;
+            Interlocked.Increment(ref _recorded);
+        }
+
         Interlocked.Exchange(ref _written, null)?.TrySetResult();
     }
 

@@ -12,6 +12,28 @@ public sealed class RecordingGpioDriverTests : IDisposable
 
     public void Dispose() => _controller.Dispose();
 
+    [Theory]
+    [InlineData(3, 5)]
+    [InlineData(100, 250)] // grown from 64 to 100, then wrapped
+    public async Task Only_the_last_edges_are_kept_so_a_long_run_does_not_grow_with_every_part(int kept, int written)
+    {
+        var driver = new RecordingGpioDriver(pinCount: 8, kept: kept);
+        using var controller = new GpioController(driver);
+        for (int pin = 0; pin < 8; pin++)
+        {
+            controller.OpenPin(pin, PinMode.Output);
+        }
+
+        for (int i = 0; i < written; i++)
+        {
+            controller.Write(i % 8, PinValue.High);
+        }
+
+        Assert.Equal(Enumerable.Range(written - kept, kept).Select(i => i % 8), driver.Edges.Select(e => e.Pin));
+        Assert.Equal(written, driver.Recorded);
+        await driver.WaitForEdgesAsync(written, CancellationToken.None); // counts what was written, not what is kept
+    }
+
     [Fact]
     public void Drive_fires_a_registered_callback_on_the_matching_edge()
     {

@@ -11,6 +11,12 @@ namespace EdgeInspector.Agent;
 /// </summary>
 internal sealed class Inspection : IDisposable
 {
+    // Not ArrayPool.Shared: it trims its caches after a gen-2 collection, and the next parts then
+    // allocate their model input and map afresh on the large-object heap. These keep what they hold
+    // (64 per size: more than the parts a pipeline has in flight).
+    private static readonly ArrayPool<byte> Inputs = ArrayPool<byte>.Create(1 << 30, 64);
+    private static readonly ArrayPool<float> Maps = ArrayPool<float>.Create(1 << 28, 64);
+
     public Inspection(long seq, string id, long? partTicks = null)
     {
         Seq = seq;
@@ -87,7 +93,7 @@ internal sealed class Inspection : IDisposable
         InputWidth = width;
         InputHeight = height;
         Tiles = tiles;
-        Input = ArrayPool<byte>.Shared.Rent(width * height * 3 * tiles);
+        Input = Inputs.Rent(width * height * 3 * tiles);
         return Input;
     }
 
@@ -97,10 +103,10 @@ internal sealed class Inspection : IDisposable
         {
             if (Map is not null)
             {
-                ArrayPool<float>.Shared.Return(Map);
+                Maps.Return(Map);
             }
 
-            Map = ArrayPool<float>.Shared.Rent(length);
+            Map = Maps.Rent(length);
         }
 
         return Map;
@@ -112,7 +118,7 @@ internal sealed class Inspection : IDisposable
     {
         if (Input is not null)
         {
-            ArrayPool<byte>.Shared.Return(Input);
+            Inputs.Return(Input);
             Input = null;
         }
     }
@@ -122,7 +128,7 @@ internal sealed class Inspection : IDisposable
         ReturnInput();
         if (Map is not null)
         {
-            ArrayPool<float>.Shared.Return(Map);
+            Maps.Return(Map);
             Map = null;
         }
 
