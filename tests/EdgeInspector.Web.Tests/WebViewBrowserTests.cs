@@ -19,17 +19,8 @@ public sealed class WebViewBrowserTests(ITestOutputHelper output)
         Environment.GetEnvironmentVariable("EDGEINSPECTOR_SCREENSHOTS") is { Length: > 0 } d ? d : Path.Combine(RepoPaths.Root, ".work", "screenshots");
 
     [Fact]
-    public async Task Fleet_and_device_pages_follow_two_live_agents_and_set_the_threshold()
-    {
-        using var broker = await MosquittoBroker.StartAsync();
-        var agents = StartAgents(broker);
-        try
+    public Task Fleet_and_device_pages_follow_two_live_agents_and_set_the_threshold() => OnLiveFleetAsync(async (broker, statuses, view, log) =>
         {
-            await using var statuses = await MqttProbe.ConnectAsync(broker.Port, "edgeinspector/+/status");
-            await statuses.WaitForAsync(p => Devices.All(d => Running(p, d)), TimeSpan.FromSeconds(90), "both agents running");
-
-            var (view, log) = await WebViewHost.StartAsync(broker, WebViewHost.Loopback());
-            await using var _view = view;
             await using var browser = await Puppeteer.LaunchAsync(new LaunchOptions
             {
                 Headless = true,
@@ -62,28 +53,15 @@ public sealed class WebViewBrowserTests(ITestOutputHelper output)
             errors.RemoveAll(e => e.Contains("403 (Forbidden)", StringComparison.Ordinal) && e.Contains("/actions/set-threshold", StringComparison.Ordinal));
             Assert.True(errors.Count == 0, "the browser's console has errors:\n" + string.Join("\n", errors));
             output.WriteLine($"screenshots: {ScreenshotDirectory}");
-        }
-        finally
-        {
-            await StopAsync(agents);
-        }
-    }
+        });
 
     /// <summary>
     /// The same pages in Debian's firefox-esr over WebDriver BiDi: the fleet, a device page's live verdicts
     /// and thumbnails within 1 s, and set-threshold from the page reaching the retained status.
     /// </summary>
     [Fact]
-    public async Task Firefox_follows_the_live_agents_and_sets_the_threshold()
-    {
-        using var broker = await MosquittoBroker.StartAsync();
-        var agents = StartAgents(broker);
-        try
+    public Task Firefox_follows_the_live_agents_and_sets_the_threshold() => OnLiveFleetAsync(async (_, statuses, view, log) =>
         {
-            await using var statuses = await MqttProbe.ConnectAsync(broker.Port, "edgeinspector/+/status");
-            await statuses.WaitForAsync(p => Devices.All(d => Running(p, d)), TimeSpan.FromSeconds(90), "both agents running");
-            var (view, log) = await WebViewHost.StartAsync(broker, WebViewHost.Loopback());
-            await using var _view = view;
             await using var firefox = await FirefoxBrowser.LaunchAsync(1280, 900);
             Directory.CreateDirectory(ScreenshotDirectory);
 
@@ -91,22 +69,53 @@ public sealed class WebViewBrowserTests(ITestOutputHelper output)
             await firefox.WaitForAsync(FleetShowsBoth, TimeSpan.FromSeconds(30), "fleet page with both devices running");
             await firefox.WaitForAsync(FleetShowsRates, TimeSpan.FromSeconds(10), "NG rates on the fleet page");
 
-            await firefox.EvaluateJsonAsync("document.querySelector(\"tr[data-device='cell1'] a\").click()");
+            await firefox.EvaluateJsonAsync(OpenCell1);
             await firefox.WaitForAsync(DeviceIsLive, TimeSpan.FromSeconds(30), "20 live verdicts and thumbnails on cell1's page");
+            await firefox.EvaluateJsonAsync(MeasureAfresh);
+            await firefox.WaitForAsync(DeviceIsLive, TimeSpan.FromSeconds(30), "20 more live verdicts and thumbnails");
             double[] verdictMs = JsonSerializer.Deserialize<double[]>(await firefox.EvaluateJsonAsync("window.eiLatencies"))!;
             double[] thumbnailMs = JsonSerializer.Deserialize<double[]>(await firefox.EvaluateJsonAsync("window.eiThumbnailLatencies"))!;
-            output.WriteLine($"Firefox: verdict → browser: {Summary(verdictMs)}; thumbnail → browser: {Summary(thumbnailMs)}");
-            Assert.True(verdictMs.Max() < 1000, $"a verdict took {verdictMs.Max():0} ms to reach the page: {Summary(verdictMs)}");
-            Assert.True(thumbnailMs.Max() < 1000, $"a thumbnail took {thumbnailMs.Max():0} ms to reach the page: {Summary(thumbnailMs)}");
+            AssertWithinASecond("Firefox", verdictMs, thumbnailMs);
             await firefox.WaitForAsync(ThumbnailsLoaded, TimeSpan.FromSeconds(10), "10 decoded thumbnails");
 
             // The form as a person uses it: type into the field (input event), press the button (submit event).
-            await firefox.EvaluateJsonAsync("(() => { const t = document.querySelector('#threshold'); t.value = '0.61'; t.dispatchEvent(new Event('input', { bubbles: true })); document.querySelector('#threshold-form button').click(); return 1; })()");
+            await firefox.EvaluateJsonAsync("(() => { const t = document.querySelector('#threshold'); t.focus(); t.value = '0.61'; t.dispatchEvent(new Event('input', { bubbles: true })); document.querySelector('#threshold-form button').click(); return 1; })()");
             await firefox.WaitForAsync(ThresholdAnswered, TimeSpan.FromSeconds(15), "the device's answer on the page");
             await statuses.WaitForAsync(p => p.On("cell1/status").Any() && Threshold(p.On("cell1/status").Last()) == 0.61, TimeSpan.FromSeconds(10), "cell1's status with threshold 0.61");
             await firefox.WaitForAsync("document.querySelector('#threshold-card').textContent.includes('0.61 (cmd/set-threshold)')", TimeSpan.FromSeconds(10), "the new threshold on the page");
             Assert.Contains(log.Lines, l => l.Contains("web action set-threshold on cell1 by local from 127.0.0.1", StringComparison.Ordinal));
             await firefox.ScreenshotAsync(Path.Combine(ScreenshotDirectory, "device-firefox.png"));
+        });
+
+    private const string FleetShowsBoth =
+        "['cell1','cell2'].every(d => { const r = document.querySelector(`tr[data-device='${d}']`); return r && r.textContent.includes('running') && r.textContent.includes('texture-baseline v1'); })";
+
+    private const string FleetShowsRates = "[...document.querySelectorAll('#fleet tbody tr')].every(r => r.children[9].textContent.includes(' of '))";
+
+    /// <summary>The delivery is measured on the 20 parts after the page settled (its first 20 arrived), not on the browser's start-up.</summary>
+    private const string MeasureAfresh = "(() => { window.eiLatencies.length = 0; window.eiThumbnailLatencies.length = 0; return 1; })()";
+
+    private const string DeviceIsLive = "location.pathname === '/device/cell1' && window.eiLatencies && window.eiLatencies.length >= 20 && window.eiThumbnailLatencies.length >= 20";
+
+    private const string ThumbnailsLoaded = "[...document.querySelectorAll('#stream .part img')].filter(i => i.complete && i.naturalWidth > 0).length >= 10";
+
+    private const string OpenCell1 = "document.querySelector(\"tr[data-device='cell1'] a\").click()";
+
+    private const string ThresholdAnswered = "document.querySelector('#answer').textContent.includes('\"ok\":true')";
+
+    /// <summary>Mosquitto, the two agents running and the web view on loopback for <paramref name="drive"/>; the agents stopped after it.</summary>
+    private static async Task OnLiveFleetAsync(Func<MosquittoBroker, MqttProbe, WebView, CapturedLog, Task> drive)
+    {
+        using var broker = await MosquittoBroker.StartAsync();
+        var agents = Devices.Select(d => AgentProcess.Start("--demo", "--model", RepoPaths.TextureBaselinePackage, "--broker", broker.Uri, "--device-id", d, "--fps", "10",
+            "--Mqtt:StatusInterval=00:00:01", "--Updates:StateDirectory=" + Path.Combine(Path.GetTempPath(), "ei-web-" + d + "-" + Guid.NewGuid().ToString("N")[..6]))).ToList();
+        try
+        {
+            await using var statuses = await MqttProbe.ConnectAsync(broker.Port, "edgeinspector/+/status");
+            await statuses.WaitForAsync(p => Devices.All(d => Running(p, d)), TimeSpan.FromSeconds(90), "both agents running");
+            var (view, log) = await WebViewHost.StartAsync(broker, WebViewHost.Loopback());
+            await using var _view = view;
+            await drive(broker, statuses, view, log);
         }
         finally
         {
@@ -114,20 +123,12 @@ public sealed class WebViewBrowserTests(ITestOutputHelper output)
         }
     }
 
-    private const string FleetShowsBoth =
-        "['cell1','cell2'].every(d => { const r = document.querySelector(`tr[data-device='${d}']`); return r && r.textContent.includes('running') && r.textContent.includes('texture-baseline v1'); })";
-
-    private const string FleetShowsRates = "[...document.querySelectorAll('#fleet tbody tr')].every(r => r.children[9].textContent.includes(' of '))";
-
-    private const string DeviceIsLive = "location.pathname === '/device/cell1' && window.eiLatencies && window.eiLatencies.length >= 20 && window.eiThumbnailLatencies.length >= 20";
-
-    private const string ThumbnailsLoaded = "[...document.querySelectorAll('#stream .part img')].filter(i => i.complete && i.naturalWidth > 0).length >= 10";
-
-    private const string ThresholdAnswered = "document.querySelector('#answer').textContent.includes('\"ok\":true')";
-
-    private static List<AgentProcess> StartAgents(MosquittoBroker broker) =>
-        [.. Devices.Select(d => AgentProcess.Start("--demo", "--model", RepoPaths.TextureBaselinePackage, "--broker", broker.Uri, "--device-id", d, "--fps", "10",
-            "--Mqtt:StatusInterval=00:00:01", "--Updates:StateDirectory=" + Path.Combine(Path.GetTempPath(), "ei-web-" + d + "-" + Guid.NewGuid().ToString("N")[..6])))];
+    private void AssertWithinASecond(string browser, double[] verdictMs, double[] thumbnailMs)
+    {
+        output.WriteLine($"{browser}: verdict → browser: {Summary(verdictMs)}; thumbnail → browser: {Summary(thumbnailMs)}");
+        Assert.True(verdictMs.Max() < 1000, $"a verdict took {verdictMs.Max():0} ms to reach the page: {Summary(verdictMs)}");
+        Assert.True(thumbnailMs.Max() < 1000, $"a thumbnail took {thumbnailMs.Max():0} ms to reach the page: {Summary(thumbnailMs)}");
+    }
 
     private static async Task StopAsync(List<AgentProcess> agents)
     {
@@ -206,13 +207,15 @@ public sealed class WebViewBrowserTests(ITestOutputHelper output)
     /// <summary>The device page shows new verdicts and their thumbnails as they arrive, within 1 s of the part's timestamp.</summary>
     private async Task DevicePageIsLiveAsync(IPage page, string browser)
     {
-        await page.ClickAsync("tr[data-device='cell1'] a");
+        // Found and clicked in one step in the page: the fleet table is redrawn on every status, so an
+        // element handle taken a moment earlier may already be detached.
+        await page.EvaluateExpressionAsync(OpenCell1);
+        await page.WaitForFunctionAsync($"() => {DeviceIsLive}", new WaitForFunctionOptions { Timeout = 30_000 });
+        await page.EvaluateExpressionAsync(MeasureAfresh);
         await page.WaitForFunctionAsync($"() => {DeviceIsLive}", new WaitForFunctionOptions { Timeout = 30_000 });
         double[] verdictMs = await page.EvaluateFunctionAsync<double[]>("() => window.eiLatencies");
         double[] thumbnailMs = await page.EvaluateFunctionAsync<double[]>("() => window.eiThumbnailLatencies");
-        output.WriteLine($"{browser}: verdict → browser: {Summary(verdictMs)}; thumbnail → browser: {Summary(thumbnailMs)}");
-        Assert.True(verdictMs.Max() < 1000, $"a verdict took {verdictMs.Max():0} ms to reach the page: {Summary(verdictMs)}");
-        Assert.True(thumbnailMs.Max() < 1000, $"a thumbnail took {thumbnailMs.Max():0} ms to reach the page: {Summary(thumbnailMs)}");
+        AssertWithinASecond(browser, verdictMs, thumbnailMs);
         await page.WaitForFunctionAsync($"() => {ThumbnailsLoaded}", new WaitForFunctionOptions { Timeout = 10_000 });
         await page.WaitForFunctionAsync("() => document.querySelectorAll('#gallery .part img').length >= 1 && document.querySelector('#ng-rate')", new WaitForFunctionOptions { Timeout = 30_000 });
     }
@@ -221,8 +224,10 @@ public sealed class WebViewBrowserTests(ITestOutputHelper output)
     private static async Task SetThresholdFromThePageAsync(IPage page, MosquittoBroker broker, MqttProbe statuses, double threshold)
     {
         string text = threshold.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture);
+        // Focused first, as a person's click does: the page refills an empty, unfocused field from each status.
+        await page.FocusAsync("#threshold");
         await page.EvaluateFunctionAsync("() => { document.querySelector('#threshold').value = ''; }");
-        await page.TypeAsync("#threshold", text);
+        await page.Keyboard.TypeAsync(text);
         await page.ClickAsync("#threshold-form button");
         await page.WaitForFunctionAsync($"() => {ThresholdAnswered}", new WaitForFunctionOptions { Timeout = 15_000 });
         await statuses.WaitForAsync(p => p.On("cell1/status").Any() && Threshold(p.On("cell1/status").Last()) == threshold, TimeSpan.FromSeconds(10), $"cell1's status with threshold {text}");
