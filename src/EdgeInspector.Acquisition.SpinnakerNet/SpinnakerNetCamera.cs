@@ -1,5 +1,4 @@
-using System.Diagnostics;
-using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Runtime.Versioning;
 using EdgeInspector.Core;
 using SpinnakerNET;
@@ -8,117 +7,57 @@ using SpinnakerNET.GenApi;
 namespace EdgeInspector.Acquisition.SpinnakerNet;
 
 /// <summary>
-/// A FLIR camera through SpinnakerNET (Windows workstation). Same options and the same ordered
-/// feature writes (<see cref="GenICamNodePlan"/>) as <see cref="SpinnakerCamera"/> on Linux;
-/// same recovery contract: <see cref="OpenAsync"/> tears down and reopens.
-/// Long on purpose: a device binding over one vendor API (open, GenICam node writes, stream,
-/// reconnect), kept whole like a dotnet/iot binding.
+/// A FLIR camera through SpinnakerNET (Windows workstation): the SDK calls only. The capture loop,
+/// pixel-format mapping, feature writes (<see cref="GenICamNodePlan"/>) and recovery contract are
+/// <see cref="GenICamCamera"/>'s, the same as <see cref="SpinnakerCamera"/> on Linux and the Aravis
+/// backend; the options are the same <c>Camera:Spinnaker</c> section.
 /// </summary>
 [SupportedOSPlatform("windows")]
-public sealed class SpinnakerNetCamera : ICamera
+public sealed class SpinnakerNetCamera : GenICamCamera
 {
     private const int SpinnakerTimeout = -1011;
-    private static readonly TimeSpan WaitSlice = TimeSpan.FromMilliseconds(100);
 
     private readonly SpinnakerOptions _options;
-    private readonly FramePool _pool;
-    private readonly IReadOnlyList<NodeWrite> _plan;
-    private readonly SemaphoreSlim _gate = new(1, 1);
-    private CancellationTokenSource _session = new();
     private ManagedSystem? _system;
     private ManagedCameraList? _list;
     private IManagedCamera? _camera;
     private INodeMap? _nodeMap;
     private bool _initialized;
     private bool _acquiring;
-    private PixelFormat _format;
-    private long _dropped;
-    private volatile bool _connected;
-    private bool _disposed;
 
     public SpinnakerNetCamera(SpinnakerOptions options, FramePool pool)
+        : base(options, SpinnakerOptions.Section, pool)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(pool);
         _options = options;
-        _pool = pool;
-        _plan = GenICamNodePlan.For(options);
     }
 
-    public string Backend => "spinnaker-net";
-
-    public bool IsConnected => _connected;
-
-    public long Dropped => Interlocked.Read(ref _dropped);
+    public override string Backend => "spinnaker-net";
 
     /// <summary>Every planned write as <c>Node=value read back</c> at the last successful open.</summary>
     public IReadOnlyList<string> Applied { get; private set; } = [];
 
-    public async ValueTask OpenAsync(CancellationToken cancellationToken)
-    {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        await _session.CancelAsync().ConfigureAwait(false);
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            await Task.Run(() => Reopen(cancellationToken), cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
+    protected override string Label => "SpinnakerNET camera";
 
-    public async ValueTask<Frame?> CaptureAsync(CancellationToken cancellationToken)
-    {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            if (!_connected)
-            {
-                throw new CameraException("The SpinnakerNET camera is not open (it was lost or never opened); call OpenAsync to reconnect.", disconnected: true);
-            }
+    protected override TimeSpan WaitSlice => TimeSpan.FromMilliseconds(100);
 
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _session.Token);
-            return await Task.Run(() => Capture(linked.Token), linked.Token).ConfigureAwait(false);
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
-
-    private void Reopen(CancellationToken cancellationToken)
+    protected override void Connect()
     {
-        TearDown();
-        _session.Dispose();
-        _session = new CancellationTokenSource();
-        cancellationToken.ThrowIfCancellationRequested();
         try
         {
             OpenDevice();
-            Applied = Configure();
-            _camera!.BeginAcquisition();
+            (Applied, _) = Configure(new NetNodes(_nodeMap!), new NetNodes(_camera!.GetTLStreamNodeMap()));
+            _camera.BeginAcquisition();
             _acquiring = true;
-            _connected = true;
         }
         catch (SpinnakerException e)
         {
-            TearDown();
             throw new CameraException($"SpinnakerNET failed opening the camera: {e.Message}.", e);
         }
-        catch (Exception e) when (e is DllNotFoundException or FileNotFoundException or BadImageFormatException)
-        {
-            TearDown();
-            throw new CameraException("SpinnakerNET or its native libraries cannot be loaded: install the FLIR Spinnaker SDK for Windows (x64) with its .NET component, and build with -p:SpinnakerNetPath pointing at the SpinnakerNET assembly for modern .NET.", e);
-        }
-        catch
-        {
-            TearDown();
-            throw;
-        }
     }
+
+    protected override CameraException? ExplainOpenFailure(Exception failure) => failure is DllNotFoundException or FileNotFoundException or BadImageFormatException
+        ? new CameraException("SpinnakerNET or its native libraries cannot be loaded: install the FLIR Spinnaker SDK for Windows (x64) with its .NET component, and build with -p:SpinnakerNetPath pointing at the SpinnakerNET assembly for modern .NET.", failure)
+        : null;
 
     private void OpenDevice()
     {
@@ -146,222 +85,71 @@ public sealed class SpinnakerNetCamera : ICamera
         _camera.Init();
         _initialized = true;
         _nodeMap = _camera.GetNodeMap();
+
+        // A previous process may have left the camera acquiring; features are locked until it stops.
         if (_camera.IsStreaming())
         {
             _camera.EndAcquisition();
         }
     }
 
-    private List<string> Configure()
-    {
-        var streamMap = _camera!.GetTLStreamNodeMap();
-        var applied = new List<string>(_plan.Count);
-        foreach (var write in _plan)
-        {
-            string? value = Apply(write.Map == NodeMapKind.Stream ? streamMap : _nodeMap!, write);
-            if (value is not null)
-            {
-                applied.Add($"{write.Node}={value}");
-            }
-        }
-
-        _format = _options.PixelFormat switch
-        {
-            "RGB8" => PixelFormat.Rgb8,
-            "Mono8" => PixelFormat.Mono8,
-            _ => PixelFormat.BayerRG8,
-        };
-        return applied;
-    }
-
-    private static string? Apply(INodeMap map, NodeWrite write)
-    {
-        IValue? node = write.Kind switch
-        {
-            NodeWriteKind.Enumeration => map.GetNode<IEnum>(write.Node),
-            NodeWriteKind.Float => map.GetNode<IFloat>(write.Node),
-            NodeWriteKind.Boolean => map.GetNode<IBool>(write.Node),
-            _ => map.GetNode<IInteger>(write.Node),
-        };
-        if (node is null || !node.IsAvailable || !node.IsWritable)
-        {
-            return write.Optional
-                ? null
-                : throw new CameraException($"Camera feature {write.Node} is {(node is null || !node.IsAvailable ? "not available" : "not writable")} on this camera, so {write.Option} cannot set it to '{write.Value}'.");
-        }
-
-        switch (node)
-        {
-            case IEnum enumeration:
-            {
-                IEnumEntry? entry = enumeration.GetEntryByName(write.Value);
-                if (entry is null || !entry.IsAvailable || !entry.IsReadable)
-                {
-                    if (write.Optional)
-                    {
-                        return null;
-                    }
-
-                    string offered = string.Join(", ", enumeration.Entries.Where(e => e.IsAvailable).Select(e => e.Symbolic));
-                    throw new CameraException($"Camera feature {write.Node} cannot be '{write.Value}' ({write.Option}); this camera offers {offered}.");
-                }
-
-                enumeration.Value = entry.Value;
-                string actual = enumeration.Value.String;
-                return actual == write.Value
-                    ? actual
-                    : throw new CameraException($"Camera feature {write.Node} reads '{actual}' after setting '{write.Value}' ({write.Option}).");
-            }
-
-            case IFloat number:
-            {
-                double value = write.Number;
-                if (value < number.Min || value > number.Max)
-                {
-                    throw new CameraException($"Camera feature {write.Node} cannot be {Format(value)} ({write.Option}): this camera allows {Format(number.Min)}..{Format(number.Max)} with the settings before it.");
-                }
-
-                number.Value = value;
-                return Format(number.Value);
-            }
-
-            case IInteger integer:
-            {
-                long min = integer.Min;
-                long max = integer.Max;
-                long increment = integer.Increment > 0 ? integer.Increment : 1;
-                long value = write.Kind == NodeWriteKind.Integer ? write.Integer : max - write.Integer;
-                if (write.Kind == NodeWriteKind.IntegerMaximumLess)
-                {
-                    value -= (value - min) % increment;
-                }
-
-                if (value < min || value > max || (value - min) % increment != 0)
-                {
-                    throw new CameraException($"Camera feature {write.Node} cannot be {value} ({write.Option}): this camera allows {min}..{max} in steps of {increment} with the settings before it.");
-                }
-
-                integer.Value = value;
-                return integer.Value.ToString(CultureInfo.InvariantCulture);
-            }
-
-            case IBool flag:
-                flag.Value = write.Flag;
-                return flag.Value ? "true" : "false";
-
-            default:
-                throw new CameraException($"Camera feature {write.Node} is not a {write.Kind} node ({write.Option}).");
-        }
-    }
-
-    private Frame Capture(CancellationToken cancellationToken)
-    {
-        var camera = _camera!;
-        long captureStart = Stopwatch.GetTimestamp();
-        if (_options.Trigger == CameraTrigger.Software)
-        {
-            DrainStale(camera);
-            captureStart = Stopwatch.GetTimestamp();
-            try
-            {
-                _nodeMap!.GetNode<ICommand>("TriggerSoftware").Execute();
-            }
-            catch (SpinnakerException e)
-            {
-                _connected = false;
-                throw new CameraException($"TriggerSoftware failed: {e.Message}; the camera is lost, reopening.", e, disconnected: true);
-            }
-        }
-
-        var timeout = TimeSpan.FromMilliseconds(_options.TimeoutMs);
-        long deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
-        while (true)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            IManagedImage image;
-            try
-            {
-                image = camera.GetNextImage((ulong)WaitSlice.TotalMilliseconds);
-            }
-            catch (SpinnakerException e) when ((int)e.ErrorCode == SpinnakerTimeout)
-            {
-                if (Stopwatch.GetTimestamp() < deadline)
-                {
-                    continue;
-                }
-
-                if (_options.Trigger == CameraTrigger.Line0 && CameraAnswers())
-                {
-                    deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
-                    continue;
-                }
-
-                _connected = false;
-                throw new CameraException($"No frame from the SpinnakerNET camera within {_options.TimeoutMs} ms (Camera:Spinnaker:TimeoutMs, trigger {_options.Trigger}): the camera or its stream is lost; reopening.", e, disconnected: true);
-            }
-            catch (SpinnakerException e)
-            {
-                _connected = false;
-                throw new CameraException($"SpinnakerNET GetNextImage failed: {e.Message}; the camera is lost, reopening.", e, disconnected: true);
-            }
-
-            using (image)
-            {
-                try
-                {
-                    if (image.IsIncomplete)
-                    {
-                        Interlocked.Increment(ref _dropped);
-                        continue;
-                    }
-
-                    return CopyFrame(image, _options.Trigger == CameraTrigger.FreeRun ? Stopwatch.GetTimestamp() : captureStart);
-                }
-                finally
-                {
-                    image.Release();
-                }
-            }
-        }
-    }
-
-    private unsafe Frame CopyFrame(IManagedImage image, long captureStart)
-    {
-        int width = checked((int)image.Width);
-        int height = checked((int)image.Height);
-        int row = width * _format.BytesPerPixel();
-        long stride = image.Stride >= (ulong)row ? (long)image.Stride : row;
-        var frame = _pool.Rent(width, height, _format, (long)image.FrameID, (long)image.TimeStamp, captureStart);
-        byte* data = (byte*)image.DataPtr;
-        for (int y = 0; y < height; y++)
-        {
-            new ReadOnlySpan<byte>(data + (y * stride), row).CopyTo(frame.Pixels.Slice(y * row, row));
-        }
-
-        return frame;
-    }
-
-    private static void DrainStale(IManagedCamera camera)
-    {
-        while (true)
-        {
-            try
-            {
-                using var stale = camera.GetNextImage(0);
-                stale.Release();
-            }
-            catch (SpinnakerException)
-            {
-                return;
-            }
-        }
-    }
-
-    private bool CameraAnswers()
+    protected override void TriggerSoftware()
     {
         try
         {
-            return _nodeMap!.GetNode<IEnum>("TriggerMode")?.IsReadable == true && _nodeMap.GetNode<IEnum>("TriggerMode").Value.String.Length > 0;
+            _nodeMap!.GetNode<ICommand>("TriggerSoftware").Execute();
+        }
+        catch (SpinnakerException e)
+        {
+            LoseConnection();
+            throw new CameraException($"TriggerSoftware failed: {e.Message}; the camera is lost, reopening.", e, disconnected: true);
+        }
+    }
+
+    /// <summary>The managed image behind a GC handle: the base passes buffers as handles, whatever the SDK.</summary>
+    protected override nint NextBuffer(TimeSpan wait)
+    {
+        try
+        {
+            IManagedImage image = _camera!.GetNextImage((ulong)wait.TotalMilliseconds);
+            return GCHandle.ToIntPtr(GCHandle.Alloc(image));
+        }
+        catch (SpinnakerException e) when ((int)e.ErrorCode == SpinnakerTimeout || wait == TimeSpan.Zero)
+        {
+            return 0; // no frame in this slice, or nothing (more) queued while draining
+        }
+        catch (SpinnakerException e)
+        {
+            LoseConnection();
+            throw new CameraException($"SpinnakerNET GetNextImage failed: {e.Message}; the camera is lost, reopening.", e, disconnected: true);
+        }
+    }
+
+    protected override GenICamImage? Describe(nint buffer)
+    {
+        var image = (IManagedImage)GCHandle.FromIntPtr(buffer).Target!;
+        return image.IsIncomplete
+            ? null
+            : new GenICamImage(image.DataPtr, checked((int)image.Width), checked((int)image.Height), checked((int)image.Stride), image.FrameID, image.TimeStamp);
+    }
+
+    protected override void ReleaseBuffer(nint buffer)
+    {
+        var handle = GCHandle.FromIntPtr(buffer);
+        using (var image = (IManagedImage)handle.Target!)
+        {
+            image.Release();
+        }
+
+        handle.Free();
+    }
+
+    protected override bool CameraAnswers()
+    {
+        try
+        {
+            var mode = _nodeMap?.GetNode<IEnum>("TriggerMode");
+            return mode is not null && mode.IsReadable && mode.Value.String.Length > 0;
         }
         catch (SpinnakerException)
         {
@@ -369,17 +157,8 @@ public sealed class SpinnakerNetCamera : ICamera
         }
     }
 
-    private static string? ReadString(INodeMap map, string name)
+    protected override void TearDown(bool wasConnected)
     {
-        var node = map.GetNode<IString>(name);
-        return node is not null && node.IsReadable ? node.Value : null;
-    }
-
-    private static string Format(double value) => value.ToString("0.###", CultureInfo.InvariantCulture);
-
-    private void TearDown()
-    {
-        _connected = false;
         try
         {
             if (_camera is not null)
@@ -415,25 +194,54 @@ public sealed class SpinnakerNetCamera : ICamera
         }
     }
 
-    public async ValueTask DisposeAsync()
+    private static string? ReadString(INodeMap map, string name)
     {
-        if (_disposed)
+        var node = map.GetNode<IString>(name);
+        return node is not null && node.IsReadable ? node.Value : null;
+    }
+
+    /// <summary>A SpinnakerNET node map (the camera's or its stream's) as <see cref="GenICamNodePlan.Apply"/> writes it.</summary>
+    private sealed class NetNodes(INodeMap map) : IGenICamNodes
+    {
+        public NodeAccess Access(string node)
         {
-            return;
+            var n = map.GetNode<IValue>(node);
+            return n is null || !n.IsAvailable ? NodeAccess.Missing : n.IsWritable ? NodeAccess.Writable : NodeAccess.ReadOnly;
         }
 
-        _disposed = true;
-        await _session.CancelAsync().ConfigureAwait(false);
-        await _gate.WaitAsync().ConfigureAwait(false);
-        try
+        public IReadOnlyList<string> Entries(string node) =>
+            [.. map.GetNode<IEnum>(node).Entries.Where(e => e.IsAvailable && e.IsReadable).Select(e => e.Symbolic)];
+
+        public void SetEnumeration(string node, string entry)
         {
-            await Task.Run(TearDown).ConfigureAwait(false);
+            var enumeration = map.GetNode<IEnum>(node);
+            enumeration.Value = enumeration.GetEntryByName(entry).Value;
         }
-        finally
+
+        public string? GetEnumeration(string node) => map.GetNode<IEnum>(node).Value.String;
+
+        public (double Min, double Max) FloatBounds(string node)
         {
-            _gate.Release();
-            _session.Dispose();
-            _gate.Dispose();
+            var n = map.GetNode<IFloat>(node);
+            return (n.Min, n.Max);
         }
+
+        public void SetFloat(string node, double value) => map.GetNode<IFloat>(node).Value = value;
+
+        public double GetFloat(string node) => map.GetNode<IFloat>(node).Value;
+
+        public (long Min, long Max, long Increment) IntegerBounds(string node)
+        {
+            var n = map.GetNode<IInteger>(node);
+            return (n.Min, n.Max, n.Increment > 0 ? n.Increment : 1);
+        }
+
+        public void SetInteger(string node, long value) => map.GetNode<IInteger>(node).Value = value;
+
+        public long GetInteger(string node) => map.GetNode<IInteger>(node).Value;
+
+        public void SetBoolean(string node, bool value) => map.GetNode<IBool>(node).Value = value;
+
+        public bool GetBoolean(string node) => map.GetNode<IBool>(node).Value;
     }
 }
