@@ -32,6 +32,7 @@ internal static class StageCosts
         var input = new byte[runner.InputLength];
         var map = new float[w * h];
         using var writer = new ModelInputWriter { Region = roi };
+        using var banded = new ModelInputWriter(bands: 2) { Region = roi };
         using var finder = new DefectRegionFinder();
         using var thumbnail = new HeatmapThumbnail();
         using var rgb = new Mat();
@@ -55,6 +56,7 @@ internal static class StageCosts
                 Cv2.Resize(rgb, small, new Size(w, h), 0, 0, InterpolationFlags.Area);
             }, warmUp: 2),
             Time("preprocess, ROI + bin + area (now)", camera, iterations, frame => writer.Write(frame, w, h, "area", input)),
+            Time("preprocess, 2 bands (this core's share)", camera, iterations, frame => banded.Write(frame, w, h, "area", input)),
             Time("decide+thumbnail from the frame (before)", camera, slow, frame =>
                 thumbnail.Render(frame, map, w, h, finder.Find(map, w, h, decision, frame.Width, frame.Height)), warmUp: 2),
             Time("decide+thumbnail from model image (now)", camera, iterations, _ =>

@@ -34,6 +34,22 @@ public sealed class AreaDownscaler
     private float[] _colLast = [];
     private int[] _even = [];
     private int[] _odd = [];
+    private readonly BandWork? _band;
+
+    /// <summary>
+    /// <paramref name="bands"/> 2 splits a frame's output rows in two: the lower half reduced on a
+    /// thread-pool thread while the caller reduces the upper, so one frame costs each core about
+    /// half (for a camera faster than one core can reduce; the Orin Nano has six A78AE cores).
+    /// </summary>
+    public AreaDownscaler(int bands = 1)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(bands, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(bands, 2);
+        _band = bands == 2 ? new BandWork(this) : null;
+    }
+
+    /// <summary>1, or 2 when the rows are reduced in two bands at once.</summary>
+    public int Bands => _band is null ? 1 : 2;
 
     /// <summary>True when <paramref name="region"/> of a frame in <paramref name="format"/> shrinks (or keeps its size) to <paramref name="width"/> x <paramref name="height"/>.</summary>
     public static bool Shrinks(PixelFormat format, FrameRegion region, int width, int height)
@@ -60,15 +76,34 @@ public sealed class AreaDownscaler
         }
 
         Prepare(new Geometry(frame.Format, roi, width, height));
+        if (_band is null || height < 2)
+        {
+            ReduceRows(frame, roi, 0, height, destination, _even, _odd);
+            return;
+        }
+
+        // The lower half on a pool thread into its own buffer (a span cannot cross threads), the
+        // upper half here; then the lower half is copied in (model-size bytes, not frame bytes).
+        int split = height / 2;
+        _band.Start(frame, roi, split, height);
+        ReduceRows(frame, roi, 0, split, destination, _even, _odd);
+        _band.Join(destination[(split * width * 3)..(height * width * 3)]);
+    }
+
+    /// <summary>Output rows [<paramref name="from"/>, <paramref name="to"/>) into <paramref name="destination"/> (row <paramref name="from"/> first), with these accumulators.</summary>
+    private void ReduceRows(Frame frame, FrameRegion roi, int from, int to, Span<byte> destination, int[] evenRows, int[] oddRows)
+    {
+        bool bayer = frame.Format == PixelFormat.BayerRG8;
+        int width = _geometry.Width;
         ReadOnlySpan<byte> pixels = frame.Pixels;
         int bpp = frame.Format.BytesPerPixel();
         int rowBytes = roi.Width * bpp;
-        for (int i = 0; i < height; i++)
+        for (int i = from; i < to; i++)
         {
-            _even.AsSpan(0, rowBytes).Clear();
+            evenRows.AsSpan(0, rowBytes).Clear();
             if (bayer)
             {
-                _odd.AsSpan(0, rowBytes).Clear();
+                oddRows.AsSpan(0, rowBytes).Clear();
             }
 
             // The first and last source rows carry their share; the rows between count whole.
@@ -77,39 +112,39 @@ public sealed class AreaDownscaler
             int weightSum = _rowWeights[2 * i] + (count > 1 ? _rowWeights[(2 * i) + 1] + ((count - 2) * WeightOne) : 0);
             int step = bayer ? 2 * frame.Stride : frame.Stride;
             int origin = (roi.Y * frame.Stride) + (roi.X * bpp) + (first * step);
-            AddRow(pixels.Slice(origin, rowBytes), _even, _rowWeights[2 * i]);
+            AddRow(pixels.Slice(origin, rowBytes), evenRows, _rowWeights[2 * i]);
             if (count > 1)
             {
-                AddRow(pixels.Slice(origin + ((count - 1) * step), rowBytes), _even, _rowWeights[(2 * i) + 1]);
-                AddWholeRows(pixels, origin + step, step, count - 2, rowBytes, _even);
+                AddRow(pixels.Slice(origin + ((count - 1) * step), rowBytes), evenRows, _rowWeights[(2 * i) + 1]);
+                AddWholeRows(pixels, origin + step, step, count - 2, rowBytes, evenRows);
             }
 
             if (bayer)
             {
                 origin += frame.Stride;
-                AddRow(pixels.Slice(origin, rowBytes), _odd, _rowWeights[2 * i]);
+                AddRow(pixels.Slice(origin, rowBytes), oddRows, _rowWeights[2 * i]);
                 if (count > 1)
                 {
-                    AddRow(pixels.Slice(origin + ((count - 1) * step), rowBytes), _odd, _rowWeights[(2 * i) + 1]);
-                    AddWholeRows(pixels, origin + step, step, count - 2, rowBytes, _odd);
+                    AddRow(pixels.Slice(origin + ((count - 1) * step), rowBytes), oddRows, _rowWeights[(2 * i) + 1]);
+                    AddWholeRows(pixels, origin + step, step, count - 2, rowBytes, oddRows);
                 }
             }
 
-            var line = destination.Slice(i * width * 3, width * 3);
+            var line = destination.Slice((i - from) * width * 3, width * 3);
             float scale = 1f / (weightSum * _geometry.ColumnScale);
             switch (frame.Format)
             {
                 case PixelFormat.BayerRG8:
-                    ReduceBayerLine(line, scale);
+                    ReduceBayerLine(line, scale, evenRows, oddRows);
                     break;
                 case PixelFormat.Rgb8:
-                    ReduceColourLine(line, scale, swap: false);
+                    ReduceColourLine(line, scale, evenRows, swap: false);
                     break;
                 case PixelFormat.Bgr8:
-                    ReduceColourLine(line, scale, swap: true);
+                    ReduceColourLine(line, scale, evenRows, swap: true);
                     break;
                 case PixelFormat.Mono8:
-                    ReduceMonoLine(line, scale);
+                    ReduceMonoLine(line, scale, evenRows);
                     break;
                 default:
                     throw new NotSupportedException($"Pixel format {frame.Format} is not supported.");
@@ -207,11 +242,11 @@ public sealed class AreaDownscaler
         }
     }
 
-    private unsafe void ReduceBayerLine(Span<byte> line, float scale)
+    private unsafe void ReduceBayerLine(Span<byte> line, float scale, int[] evenRows, int[] oddRows)
     {
         // Binned column c is raw columns 2c (R on even rows, G on odd) and 2c+1 (G on even, B on odd):
         // one 128-bit load holds two binned columns' pair, so the inner columns sum two at a time.
-        fixed (int* even = _even, odd = _odd)
+        fixed (int* even = evenRows, odd = oddRows)
         {
             for (int j = 0; j < _colStart.Length; j++)
             {
@@ -260,7 +295,7 @@ public sealed class AreaDownscaler
         }
     }
 
-    private void ReduceColourLine(Span<byte> line, float scale, bool swap)
+    private void ReduceColourLine(Span<byte> line, float scale, int[] evenRows, bool swap)
     {
         int first = swap ? 2 : 0;
         int third = swap ? 0 : 2;
@@ -268,24 +303,24 @@ public sealed class AreaDownscaler
         {
             int c0 = _colStart[j];
             int count = _colCount[j];
-            float x = _even[3 * c0] * _colFirst[j];
-            float y = _even[(3 * c0) + 1] * _colFirst[j];
-            float z = _even[(3 * c0) + 2] * _colFirst[j];
+            float x = evenRows[3 * c0] * _colFirst[j];
+            float y = evenRows[(3 * c0) + 1] * _colFirst[j];
+            float z = evenRows[(3 * c0) + 2] * _colFirst[j];
             if (count > 1)
             {
                 int xi = 0, yi = 0, zi = 0;
                 for (int c = c0 + 1; c < c0 + count - 1; c++)
                 {
-                    xi += _even[3 * c];
-                    yi += _even[(3 * c) + 1];
-                    zi += _even[(3 * c) + 2];
+                    xi += evenRows[3 * c];
+                    yi += evenRows[(3 * c) + 1];
+                    zi += evenRows[(3 * c) + 2];
                 }
 
                 int last = c0 + count - 1;
                 float wl = _colLast[j];
-                x += xi + (_even[3 * last] * wl);
-                y += yi + (_even[(3 * last) + 1] * wl);
-                z += zi + (_even[(3 * last) + 2] * wl);
+                x += xi + (evenRows[3 * last] * wl);
+                y += yi + (evenRows[(3 * last) + 1] * wl);
+                z += zi + (evenRows[(3 * last) + 2] * wl);
             }
 
             line[(3 * j) + first] = ToByte(x * scale);
@@ -294,22 +329,22 @@ public sealed class AreaDownscaler
         }
     }
 
-    private void ReduceMonoLine(Span<byte> line, float scale)
+    private void ReduceMonoLine(Span<byte> line, float scale, int[] evenRows)
     {
         for (int j = 0; j < _colStart.Length; j++)
         {
             int c0 = _colStart[j];
             int count = _colCount[j];
-            float v = _even[c0] * _colFirst[j];
+            float v = evenRows[c0] * _colFirst[j];
             if (count > 1)
             {
                 int vi = 0;
                 for (int c = c0 + 1; c < c0 + count - 1; c++)
                 {
-                    vi += _even[c];
+                    vi += evenRows[c];
                 }
 
-                v += vi + (_even[c0 + count - 1] * _colLast[j]);
+                v += vi + (evenRows[c0 + count - 1] * _colLast[j]);
             }
 
             byte g = ToByte(v * scale);
@@ -365,6 +400,7 @@ public sealed class AreaDownscaler
         _even = new int[accumulator];
         _odd = geometry.Format == PixelFormat.BayerRG8 ? new int[accumulator] : [];
         _geometry = geometry with { ColumnScale = (float)sx };
+        _band?.Prepare(accumulator, geometry.Format == PixelFormat.BayerRG8, geometry.Width * (geometry.Height - (geometry.Height / 2)) * 3);
     }
 
     /// <summary>Source cells [start, start+count) under output cell <paramref name="index"/> at scale <paramref name="scale"/>, with the first and last cell's share.</summary>
@@ -389,5 +425,74 @@ public sealed class AreaDownscaler
         public bool Equals(Geometry other) => Format == other.Format && Region.Width == other.Region.Width && Region.Height == other.Region.Height && Width == other.Width && Height == other.Height;
 
         public override int GetHashCode() => HashCode.Combine(Format, Region.Width, Region.Height, Width, Height);
+    }
+
+    /// <summary>
+    /// The second band's work item: its own accumulators and output rows, queued on the thread pool
+    /// without allocating (the item is reused), joined on its monitor.
+    /// </summary>
+    private sealed class BandWork(AreaDownscaler owner) : IThreadPoolWorkItem
+    {
+        private readonly object _gate = new();
+        private bool _finished = true;
+        private int[] _even = [];
+        private int[] _odd = [];
+        private byte[] _rows = [];
+        private Frame? _frame;
+        private FrameRegion _roi;
+        private int _from;
+        private int _to;
+        private int _bytes;
+        private System.Runtime.ExceptionServices.ExceptionDispatchInfo? _failure;
+
+        public void Prepare(int accumulator, bool bayer, int rowBytes)
+        {
+            _even = new int[accumulator];
+            _odd = bayer ? new int[accumulator] : [];
+            _rows = new byte[rowBytes];
+        }
+
+        public void Start(Frame frame, FrameRegion roi, int from, int to)
+        {
+            (_frame, _roi, _from, _to, _bytes, _failure) = (frame, roi, from, to, (to - from) * owner._geometry.Width * 3, null);
+            _finished = false;
+            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+        }
+
+        public void Join(Span<byte> destination)
+        {
+            lock (_gate)
+            {
+                while (!_finished)
+                {
+                    Monitor.Wait(_gate);
+                }
+            }
+
+            _frame = null;
+            _failure?.Throw();
+            _rows.AsSpan(0, _bytes).CopyTo(destination);
+        }
+
+        public void Execute()
+        {
+            try
+            {
+                owner.ReduceRows(_frame!, _roi, _from, _to, _rows, _even, _odd);
+            }
+            catch (Exception e)
+            {
+                // Rethrown on the caller's thread by Join, where the stage reports it.
+                _failure = System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e);
+            }
+            finally
+            {
+                lock (_gate)
+                {
+                    _finished = true;
+                    Monitor.Pulse(_gate);
+                }
+            }
+        }
     }
 }

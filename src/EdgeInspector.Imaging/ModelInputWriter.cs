@@ -16,11 +16,11 @@ namespace EdgeInspector.Imaging;
 /// trainer and <c>eval</c> call "area") within one grey level. Bilinear and bicubic models keep
 /// OpenCV's resize of the converted region, as their trainer did.
 /// </remarks>
-public sealed class ModelInputWriter : IDisposable
+public sealed class ModelInputWriter(int bands = 1) : IDisposable
 {
     private readonly Mat _rgb = new();
     private readonly Mat _small = new();
-    private readonly AreaDownscaler _area = new();
+    private readonly AreaDownscaler _area = new(bands);
 
     /// <summary>Host-side region of interest in frame pixels; empty (default) = the whole frame.</summary>
     public FrameRegion Region { get; set; }

@@ -78,11 +78,11 @@ public sealed class BadConfigurationTests
     [Fact]
     public async Task Range_failures_in_several_sections_are_all_reported_without_a_stack_trace()
     {
-        using var agent = AgentProcess.Start("--demo", "--model", RepoPaths.TextureBaselinePackage, "--port", Port(), "--Agent:StageCapacity=0", "--Mqtt:OutboxCapacity=1", "--Agent:Thumbnail:Width=5");
+        using var agent = AgentProcess.Start("--demo", "--model", RepoPaths.TextureBaselinePackage, "--port", Port(), "--Agent:StageCapacity=0", "--Mqtt:OutboxCapacity=1", "--Agent:Thumbnail:Width=5", "--Agent:PreprocessBands=3");
 
         int code = await agent.WaitForExitAsync(Patience);
 
-        AssertExit2Naming(agent, code, "Agent:StageCapacity = '0'", "Mqtt:OutboxCapacity = '1'", "Agent:Thumbnail:Width = '5'");
+        AssertExit2Naming(agent, code, "Agent:StageCapacity = '0'", "Mqtt:OutboxCapacity = '1'", "Agent:Thumbnail:Width = '5'", "Agent:PreprocessBands = '3'", "from 1 to 2");
     }
 
     [Theory]

@@ -62,7 +62,7 @@ public sealed class InspectionPipeline
         Task[] stages =
         [
             Stage("acquire", () => _acquire.RunAsync(acquired.Writer, stopAcquiring, abort), acquired.Writer),
-            Stage("preprocess", () => TransformAsync(acquired.Reader, preprocessed.Writer, new PreprocessStage(_models, _options.Region.ToFrameRegion(), _options.ToFrameTiling()).Run, abort), preprocessed.Writer),
+            Stage("preprocess", () => TransformAsync(acquired.Reader, preprocessed.Writer, new PreprocessStage(_models, _options.Region.ToFrameRegion(), _options.ToFrameTiling(), _options.PreprocessBands).Run, abort), preprocessed.Writer),
             Stage("infer", () => TransformAsync(preprocessed.Reader, inferred.Writer, new InferStage(_models, _options.Region.ToFrameRegion(), _options.ToFrameTiling()).Run, abort), inferred.Writer),
             Stage("decide", () => TransformAsync(inferred.Reader, decided.Writer, decide.Run, abort, alsoFailed: true), decided.Writer),
             Stage("publish", () => PublishAsync(decided.Reader, abort), null),

@@ -9,9 +9,9 @@ namespace EdgeInspector.Agent;
 /// on a tiled line, one model-size image per tile, the batch the model scores in one run.
 /// A thin call into Imaging's <see cref="ModelInputWriter"/> and <see cref="FrameTiling"/>: how a frame becomes a tensor lives there.
 /// </summary>
-internal sealed class PreprocessStage(ModelSlot models, FrameRegion region, FrameTiling tiling)
+internal sealed class PreprocessStage(ModelSlot models, FrameRegion region, FrameTiling tiling, int bands = 1)
 {
-    private readonly ModelInputWriter _writer = new() { Region = region };
+    private readonly ModelInputWriter _writer = new(bands) { Region = region };
 
     public void Run(Inspection inspection)
     {

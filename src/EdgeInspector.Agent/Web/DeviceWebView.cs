@@ -44,14 +44,16 @@ public sealed partial class DeviceWebView(
             {
                 return;
             }
-            catch (Exception e) when (e is WebViewConfigurationException or MqttSecurityException or MQTTnet.Exceptions.MqttCommunicationException or IOException or UnauthorizedAccessException)
+            catch (Exception e)
             {
+                // Whatever failed (broker, TLS, port, a timeout inside MQTTnet), the web view is an
+                // extra: an exception escaping here would stop the host, and with it the line.
                 if (attempt == 1 || attempt % 12 == 0)
                 {
                     LogNotStarted(_logger, web.Listen, broker.ToString(), attempt, e.Message); // once a minute while it lasts
                 }
 
-                await Task.Delay(RetryDelay, stoppingToken).ConfigureAwait(false);
+                await Task.Delay(RetryDelay, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
         }
 
@@ -63,13 +65,7 @@ public sealed partial class DeviceWebView(
         await using (view.ConfigureAwait(false))
         {
             LogServing(_logger, view.Url, view.Listener.Https, view.Listener.PasswordRequired, broker.ToString());
-            try
-            {
-                await Task.Delay(Timeout.Infinite, stoppingToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-            }
+            await Task.Delay(Timeout.Infinite, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
     }
 
