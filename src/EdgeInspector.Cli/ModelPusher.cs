@@ -6,7 +6,6 @@ using System.Text.Json;
 using EdgeInspector.Messaging;
 using EdgeInspector.Updates;
 using MQTTnet;
-using MQTTnet.Formatter;
 using MQTTnet.Protocol;
 
 namespace EdgeInspector.Cli;
@@ -24,16 +23,10 @@ public sealed record BrokerConnection(BrokerAddress Broker, string? Username = n
     public async Task ConnectAsync(IMqttClient client, string clientIdPrefix, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(client);
-        var options = new MqttClientOptionsBuilder()
-            .WithTcpServer(Broker.Host, Broker.Port)
-            .WithProtocolVersion(MqttProtocolVersion.V500)
-            .WithClientId(clientIdPrefix + "-" + Guid.NewGuid().ToString("N")[..8])
-            .WithCleanStart(true)
-            .WithTimeout(TimeSpan.FromSeconds(10));
         try
         {
-            MqttClientSecurity.Apply(options, Broker, Username, Password, Tls ?? new MqttTlsOptions());
-            await client.ConnectAsync(options.Build(), cancellationToken).ConfigureAwait(false);
+            var options = MqttClientSecurity.CleanClient(Broker, clientIdPrefix + "-" + Guid.NewGuid().ToString("N")[..8], Username, Password, Tls ?? new MqttTlsOptions());
+            await client.ConnectAsync(options, cancellationToken).ConfigureAwait(false);
         }
         catch (MqttSecurityException e)
         {

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using MQTTnet;
+using MQTTnet.Formatter;
 
 namespace EdgeInspector.Messaging;
 
@@ -12,6 +13,22 @@ namespace EdgeInspector.Messaging;
 /// </summary>
 public static class MqttClientSecurity
 {
+    /// <summary>
+    /// A client with no session of its own (clean start): the workstation tools and the web view.
+    /// MQTT 5, a 10 s connect timeout, credentials and TLS as <see cref="Apply"/> adds them.
+    /// </summary>
+    public static MqttClientOptions CleanClient(BrokerAddress broker, string clientId, string? username, string? password, MqttTlsOptions tls)
+    {
+        ArgumentNullException.ThrowIfNull(broker);
+        var builder = new MqttClientOptionsBuilder()
+            .WithTcpServer(broker.Host, broker.Port)
+            .WithProtocolVersion(MqttProtocolVersion.V500)
+            .WithClientId(clientId)
+            .WithCleanStart(true)
+            .WithTimeout(TimeSpan.FromSeconds(10));
+        return Apply(builder, broker, username, password, tls).Build();
+    }
+
     /// <summary>Adds credentials and, for mqtts://, TLS to <paramref name="builder"/>. Throws <see cref="MqttSecurityException"/> for unreadable PEM files.</summary>
     public static MqttClientOptionsBuilder Apply(MqttClientOptionsBuilder builder, BrokerAddress broker, string? username, string? password, MqttTlsOptions tls)
     {

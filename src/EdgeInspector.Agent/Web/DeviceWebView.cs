@@ -5,7 +5,6 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using MQTTnet;
-using MQTTnet.Formatter;
 
 namespace EdgeInspector.Agent.Web;
 
@@ -73,17 +72,12 @@ public sealed partial class DeviceWebView(
     {
         var web = options.Value;
         bool own = web.MqttUsername is null && web.MqttTls is null;
-        var builder = new MqttClientOptionsBuilder()
-            .WithTcpServer(broker.Host, broker.Port)
-            .WithProtocolVersion(MqttProtocolVersion.V500)
-            .WithClientId($"edge-inspector-web-{agent.Value.DeviceId}")
-            .WithCleanStart(true)
-            .WithTimeout(TimeSpan.FromSeconds(10));
-        MqttClientSecurity.Apply(builder, broker,
-            own ? mqtt.Value.Username : web.MqttUsername,
-            own ? mqtt.Value.Password : web.MqttPassword,
-            own ? mqtt.Value.Tls : web.MqttTls ?? new MqttTlsOptions());
-        return client.ConnectAsync(builder.Build(), cancellationToken);
+        return client.ConnectAsync(
+            MqttClientSecurity.CleanClient(broker, $"edge-inspector-web-{agent.Value.DeviceId}",
+                own ? mqtt.Value.Username : web.MqttUsername,
+                own ? mqtt.Value.Password : web.MqttPassword,
+                own ? mqtt.Value.Tls : web.MqttTls ?? new MqttTlsOptions()),
+            cancellationToken);
     }
 
     /// <summary>The web view logs through the agent's loggers (journald), ASP.NET Core's own chatter at warnings only.</summary>
