@@ -226,9 +226,16 @@ public sealed class InspectionPipelineTests : IDisposable
         using var slot = new ModelSlot(_loader.Load(RepoPaths.TextureBaselinePackage));
         var sink = new RecordingSink();
         await RunAsync(new ReplayOptions { Path = Images(12), Fps = 4, Loop = false }, slot, sink, io: io);
-        await Task.Delay(500);
-
         int ng = sink.Received.Count(r => r.Verdict.Kind == VerdictKind.Ng);
+
+        // The last pulse comes 300 ms after its part: wait for every NG part's rise and fall (a loaded
+        // box delays it), then a while longer so a pulse too many would show.
+        using (var patience = new CancellationTokenSource(TimeSpan.FromSeconds(10)))
+        {
+            await driver.WaitForEdgesAsync(2 * ng, patience.Token);
+        }
+
+        await Task.Delay(500);
         Assert.InRange(ng, 1, 11);
         Assert.Equal(0, output.Late);
         Assert.Equal(ng, driver.Edges.Count(e => e.Pin == 13 && e.Value == PinValue.High));
