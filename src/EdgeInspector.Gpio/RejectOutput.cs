@@ -21,7 +21,9 @@ public enum RejectDecision
 /// after the part's reference time (sensor edge or capture start), for
 /// <see cref="RejectOptions.PulseWidth"/>. Many parts can be on the conveyor between camera and
 /// actuator; each pulse runs on its own schedule, and pulses that overlap merge into one.
-/// A dedicated thread keeps the edges within a millisecond or so of their due time.
+/// A dedicated thread keeps the edges within a millisecond or so of their due time. Disposing
+/// fires the pulses already scheduled first (at most <see cref="RejectOptions.Delay"/> plus the
+/// pulse width), so an NG part decided before the agent stops is still rejected.
 /// </summary>
 public sealed class RejectOutput : IDisposable
 {
@@ -35,6 +37,7 @@ public sealed class RejectOutput : IDisposable
     private readonly ITimer? _alarm;
     private readonly Thread? _thread;
     private volatile bool _stopping;
+    private bool _closed;
     private long _pulses;
     private long _late;
 
@@ -53,7 +56,7 @@ public sealed class RejectOutput : IDisposable
         _line = driver == GpioDriverKind.Libgpiod ? OrinNanoHeader.LineOf(options.Pin) : options.Pin;
         _controller.OpenPin(_line, PinMode.Output, OffLevel);
         _schedule = new RejectSchedule(ToTicks(options.PulseWidth));
-        _alarm = _time.CreateTimer(_ => WakeUnlessStopping(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _alarm = _time.CreateTimer(_ => WakeUnlessClosed(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         _thread = new Thread(Run) { IsBackground = true, Name = "reject-output", Priority = ThreadPriority.AboveNormal };
         _thread.Start();
     }
@@ -92,6 +95,7 @@ public sealed class RejectOutput : IDisposable
 
         lock (_lock)
         {
+            ObjectDisposedException.ThrowIf(_stopping, this);
             _schedule!.Add(on, off);
         }
 
@@ -102,7 +106,7 @@ public sealed class RejectOutput : IDisposable
 
     private void Run()
     {
-        while (!_stopping)
+        while (true)
         {
             TimeSpan wait;
             lock (_lock)
@@ -111,6 +115,11 @@ public sealed class RejectOutput : IDisposable
                 {
                     long now = _time.GetTimestamp();
                     long due = _schedule!.NextDue;
+                    if (due == long.MaxValue && _stopping)
+                    {
+                        return;
+                    }
+
                     if (due > now)
                     {
                         wait = due == long.MaxValue ? Timeout.InfiniteTimeSpan : _time.GetElapsedTime(now, due);
@@ -145,11 +154,11 @@ public sealed class RejectOutput : IDisposable
     }
 
     /// <summary>Under the lock so an alarm that fires during <see cref="Dispose"/> never sets the disposed event.</summary>
-    private void WakeUnlessStopping()
+    private void WakeUnlessClosed()
     {
         lock (_lock)
         {
-            if (!_stopping)
+            if (!_closed)
             {
                 _wake.Set();
             }
@@ -165,13 +174,17 @@ public sealed class RejectOutput : IDisposable
             return;
         }
 
-        _stopping = true;
+        lock (_lock)
+        {
+            _stopping = true;
+        }
+
         _wake.Set();
         _thread.Join();
         _alarm!.Dispose();
         lock (_lock)
         {
-            _schedule!.Clear();
+            _closed = true;
             _wake.Dispose();
         }
 

@@ -43,10 +43,4 @@ internal sealed class RejectSchedule(long pulseWidth)
 
         return --_active == 0 ? false : null;
     }
-
-    public void Clear()
-    {
-        _edges.Clear();
-        _active = 0;
-    }
 }

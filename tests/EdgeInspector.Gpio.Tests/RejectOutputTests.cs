@@ -120,6 +120,29 @@ public sealed class RejectOutputTests : IDisposable
     }
 
     [Fact]
+    public async Task Stopping_fires_the_pulses_already_scheduled_before_the_pin_closes()
+    {
+        var output = Output(delayMs: 100, widthMs: 30);
+        Assert.Equal(RejectDecision.Scheduled, output.Submit(VerdictKind.Ng, At(0)));
+
+        var disposing = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var stopping = Task.Run(() =>
+        {
+            disposing.SetResult();
+            output.Dispose();
+        });
+        await disposing.Task.WaitAsync(_hang.Token); // Stop before the pulse is due, as at a shutdown.
+        Assert.Equal(PinValue.High, (await EdgeAtAsync(100)).Value);
+        Assert.False(stopping.IsCompleted); // Still holding the pin for the pulse's off edge.
+        Assert.Equal(PinValue.Low, (await EdgeAtAsync(130)).Value);
+        await stopping.WaitAsync(_hang.Token);
+
+        // Off when opened, the pulse, off again as the pin closes.
+        Assert.Equal([PinValue.Low, PinValue.High, PinValue.Low, PinValue.Low], PinEdges().Select(e => e.Value));
+        Assert.Throws<ObjectDisposedException>(() => output.Submit(VerdictKind.Ng, At(130)));
+    }
+
+    [Fact]
     public void A_verdict_after_the_part_passed_the_actuator_is_late_and_does_not_pulse()
     {
         using var output = Output(delayMs: 20, widthMs: 10);

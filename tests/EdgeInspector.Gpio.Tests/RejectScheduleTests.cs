@@ -60,18 +60,4 @@ public sealed class RejectScheduleTests
             return schedule.Take(t);
         }));
     }
-
-    [Fact]
-    public void Clear_drops_pending_edges()
-    {
-        var schedule = new RejectSchedule(pulseWidth: 20);
-        schedule.Add(on: 10, off: 30);
-        Assert.True(schedule.Take(10));
-
-        schedule.Clear();
-
-        Assert.Equal(long.MaxValue, schedule.NextDue);
-        schedule.Add(on: 40, off: 60);
-        Assert.True(schedule.Take(40)); // The output counts as off again: the next pulse switches it on.
-    }
 }
