@@ -36,7 +36,7 @@ public sealed class RejectOutput : IDisposable
     private readonly AutoResetEvent _wake = new(false);
     private readonly ITimer? _alarm;
     private readonly Thread? _thread;
-    private volatile bool _stopping;
+    private bool _stopping; // Both flags are read and written under _lock.
     private bool _closed;
     private long _pulses;
     private long _late;
