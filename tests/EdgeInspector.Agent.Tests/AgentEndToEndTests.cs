@@ -90,9 +90,8 @@ public sealed class AgentEndToEndTests
         using var broker = await MosquittoBroker.StartAsync(certificates);
         using var agent = AgentProcess.Start(DemoArgs("--broker", broker.Uri, "--frames", "5", "--fps", "0"));
 
-        await Task.Delay(TimeSpan.FromSeconds(4));
+        await agent.WaitForOutputAsync("MQTT connection to mqtts://", Patience);
         Assert.DoesNotContain("MQTT connected", agent.Output, StringComparison.Ordinal);
-        Assert.Contains("MQTT connection to mqtts://", agent.Output, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -72,6 +72,18 @@ public sealed class AgentProcess : IDisposable
         return _process.ExitCode;
     }
 
+    /// <summary>Waits until the output holds <paramref name="text"/>: a loaded box may take seconds to start the agent.</summary>
+    public async Task WaitForOutputAsync(string text, TimeSpan timeout)
+    {
+        for (var deadline = DateTime.UtcNow + timeout; !Output.Contains(text, StringComparison.Ordinal); await Task.Delay(100))
+        {
+            if (DateTime.UtcNow >= deadline)
+            {
+                throw new TimeoutException($"Agent did not print '{text}' within {timeout.TotalSeconds:0} s. Output:\n{Output}");
+            }
+        }
+    }
+
     /// <summary>SIGKILL: no shutdown code runs, as when power is cut or the OOM killer strikes.</summary>
     public void KillHard() => _process.Kill(entireProcessTree: true);
 
