@@ -126,8 +126,8 @@ def build_parser():
     s.add_argument("--weights", required=True,
                    help="ResNet18.onnx from NuGet's Microsoft.ML.DnnImageFeaturizer.ResNet18 (edge-inspector weights)")
     s.add_argument("--out", required=True, help="package folder")
-    s.add_argument("--image-size", default="224",
-                   help="model input: a side (224) or WIDTHxHEIGHT (640x480), multiples of 16")
+    s.add_argument("--image-size", default="448x336",
+                   help="model input: WIDTHxHEIGHT (448x336, the default engine's) or a side (224), multiples of 16")
     s.add_argument("--channel-order", choices=("bgr", "rgb"), default="bgr",
                    help="order the network sees; bgr is what the CNTK weights were trained on")
     s.add_argument("--resize", choices=("area", "bilinear", "bicubic"), default="area",
